@@ -1,0 +1,116 @@
+//! The one result type every output renders: a [`Report`] of [`FileReport`]s holding
+//! [`Finding`]s. The views (`json`, `human`, ...) only format it; none recomputes anything.
+
+pub mod human;
+pub mod json;
+
+use crate::dockerfile::{Dockerfile, Span};
+use crate::stages::StageGraph;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// One problem, located in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The rule code, `MC000`.
+    pub code: &'static str,
+    /// The rule's kebab-case name, `syntax-error`.
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn syntax_error(message: &str, span: Span) -> Finding {
+        Finding {
+            code: "MC000",
+            name: "syntax-error",
+            severity: Severity::Error,
+            message: message.to_string(),
+            span,
+            help: None,
+        }
+    }
+}
+
+/// The result of checking one Dockerfile.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: String,
+    pub source: String,
+    pub dockerfile: Dockerfile,
+    pub graph: StageGraph,
+    pub findings: Vec<Finding>,
+}
+
+/// The result of one run over many files, in a deterministic order.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub files: Vec<FileReport>,
+}
+
+/// Counts over a whole report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub findings: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub info: usize,
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            files: self.files.len(),
+            ..Summary::default()
+        };
+        for finding in self.files.iter().flat_map(|f| &f.findings) {
+            s.findings += 1;
+            match finding.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.info += 1,
+            }
+        }
+        s
+    }
+
+    /// Whether any finding is at or above `threshold` (`None`: never fail).
+    pub fn fails(&self, threshold: Option<Severity>) -> bool {
+        threshold.is_some_and(|t| {
+            self.files
+                .iter()
+                .flat_map(|f| &f.findings)
+                .any(|f| f.severity >= t)
+        })
+    }
+}
