@@ -4,10 +4,13 @@
 //! bytes and returns typed results, so the same code runs in the native CLI and in WebAssembly.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod catalog;
 pub mod check;
+pub mod config;
 pub mod dockerfile;
 pub mod expand;
 pub mod platform;
 pub mod reference;
 pub mod report;
+pub mod rules;
 pub mod stages;

@@ -42,22 +42,54 @@ pub struct Finding {
     pub code: &'static str,
     /// The rule's kebab-case name, `syntax-error`.
     pub name: &'static str,
+    /// After configuration overrides.
     pub severity: Severity,
     pub message: String,
+    /// Where the problem is (the image reference in a `FROM`, a flag's value, ...).
     pub span: Span,
+    /// One or two sentences on what to do instead.
     pub help: Option<String>,
+    /// Other places that explain the finding (the `FROM` that named a stage, ...).
+    pub related: Vec<Related>,
+    /// A mechanical fix: replace the text at `span` with `replacement`.
+    pub fix: Option<Fix>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub span: Span,
+    pub replacement: String,
+    /// What the fix does, e.g. "use the production image reg.mini.dev/python:3.13.5".
+    pub description: String,
 }
 
 impl Finding {
     pub fn syntax_error(message: &str, span: Span) -> Finding {
-        Finding {
-            code: "MC000",
-            name: "syntax-error",
-            severity: Severity::Error,
-            message: message.to_string(),
+        crate::rules::mc000_syntax_error::SyntaxError::META.finding(message, span)
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Finding {
+        self.related.push(Related {
             span,
-            help: None,
-        }
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Finding {
+        self.fix = Some(fix);
+        self
     }
 }
 
