@@ -2,8 +2,8 @@ use crate::common::{bin, json, run, run_in, tree};
 use std::io::Write;
 use std::process::Stdio;
 
-const GOOD: &str = "FROM golang:1.23 AS build\nRUN go build\nFROM gcr.io/distroless/static\nCOPY --from=build /app /app\n";
-const BROKEN: &str = "FROM alpine\nENV PATH\n";
+const GOOD: &str = "FROM golang:1.23 AS build\nRUN go build\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /app /app\n";
+const BROKEN: &str = "FROM gcr.io/distroless/static-debian12:nonroot\nENV PATH\n";
 
 #[test]
 fn clean_file_exits_zero_and_says_so() {

@@ -38,7 +38,10 @@ fn schema_of_the_bundled_example() {
 
 #[test]
 fn findings_carry_full_ranges() {
-    let dir = crate::common::tree(&[("Dockerfile", "FROM alpine\nCOPY --chmodd=644 a b\n")]);
+    let dir = crate::common::tree(&[(
+        "Dockerfile",
+        "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY --chmodd=644 a b\n",
+    )]);
     let r = run_in(dir.path(), &["check", "--format", "json", "Dockerfile"]);
     let finding = &json(&r.stdout)["files"][0]["findings"][0];
     assert_eq!(

@@ -1,48 +1,110 @@
-//! One Dockerfile in, one [`FileReport`] out: parse, resolve the stage graph, collect findings.
+//! One Dockerfile in, one [`FileReport`] out: parse, resolve the stage graph, run the rules,
+//! apply the configuration and inline ignores, and mask secrets.
 
-use crate::dockerfile::{self, Dockerfile};
-use crate::report::{FileReport, Finding, Severity};
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::dockerfile;
+use crate::ignores;
+use crate::redact::redact;
+use crate::report::{FileReport, Finding};
+use crate::rules::{CHECKS, Context};
 use crate::stages::{self, BuildOptions};
 
 /// Everything a check needs besides the text.
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     pub build: BuildOptions,
+    pub config: Config,
 }
 
 /// Checks one Dockerfile. `path` is only carried into the report.
 pub fn check_dockerfile(path: &str, text: &str, options: &CheckOptions) -> FileReport {
     let dockerfile = dockerfile::parse(text);
     let graph = stages::resolve(&dockerfile, &options.build);
-    let mut findings = syntax_findings(&dockerfile);
-    findings.extend(
-        graph
-            .errors
-            .iter()
-            .map(|e| Finding::syntax_error(&e.message, e.span)),
-    );
+    let config = &options.config;
+    let ctx = Context {
+        path,
+        dockerfile: &dockerfile,
+        graph: &graph,
+        config,
+        catalog: Catalog::new(config),
+    };
+    let mut findings = Vec::new();
+    for (meta, check) in CHECKS {
+        if !config.ignored.iter().any(|c| c == meta.code) {
+            check(&ctx, &mut findings);
+        }
+    }
+    if !config.disable_inline_ignores {
+        ignores::apply(&dockerfile, &mut findings);
+        findings.retain(|f| !config.ignored.iter().any(|c| c == f.code));
+    }
+    for finding in &mut findings {
+        if let Some((_, severity)) = config.overrides.iter().find(|(c, _)| c == finding.code) {
+            finding.severity = *severity;
+        }
+        mask(finding);
+    }
     findings.sort_by(|a, b| {
         (a.span.start, a.code, &a.message).cmp(&(b.span.start, b.code, &b.message))
     });
-    FileReport {
+    let mut report = FileReport {
         path: path.to_string(),
-        source: text.to_string(),
+        source: redact(text).into_owned(),
         dockerfile,
         graph,
         findings,
+    };
+    mask_graph(&mut report);
+    report
+}
+
+/// Secrets never leave the core: every string a view may print is masked (same length, so
+/// spans still fit).
+fn mask(finding: &mut Finding) {
+    finding.message = redact(&finding.message).into_owned();
+    if let Some(help) = &mut finding.help {
+        *help = redact(help).into_owned();
+    }
+    for related in &mut finding.related {
+        related.message = redact(&related.message).into_owned();
+    }
+    if let Some(fix) = &mut finding.fix {
+        fix.replacement = redact(&fix.replacement).into_owned();
+        fix.description = redact(&fix.description).into_owned();
     }
 }
 
-fn syntax_findings(dockerfile: &Dockerfile) -> Vec<Finding> {
-    dockerfile
-        .errors
-        .iter()
-        .map(|e| Finding::syntax_error(&e.message, e.span))
-        .collect()
+fn mask_graph(report: &mut FileReport) {
+    for stage in &mut report.graph.stages {
+        let sources =
+            std::iter::once(&mut stage.base).chain(stage.sources.iter_mut().map(|s| &mut s.source));
+        for source in sources {
+            source.raw = redact(&source.raw).into_owned();
+            if let Some(resolved) = &mut source.resolved {
+                *resolved = redact(resolved).into_owned();
+            }
+            if let Some(image) = &mut source.image {
+                image.path = redact(&image.path).into_owned();
+            }
+        }
+    }
+    for instruction in &mut report.dockerfile.instructions {
+        instruction.original = redact(&instruction.original).into_owned();
+        for arg in &mut instruction.args {
+            arg.value = redact(&arg.value).into_owned();
+        }
+        for flag in &mut instruction.flags {
+            flag.raw = redact(&flag.raw).into_owned();
+            if let Some(v) = &mut flag.value {
+                *v = redact(v).into_owned();
+            }
+        }
+    }
 }
 
 impl FileReport {
-    pub fn count(&self, severity: Severity) -> usize {
+    pub fn count(&self, severity: crate::report::Severity) -> usize {
         self.findings
             .iter()
             .filter(|f| f.severity == severity)

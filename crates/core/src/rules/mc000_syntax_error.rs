@@ -31,3 +31,35 @@ declare_rule! {
         summary: "The Dockerfile has an error BuildKit would stop on",
     }
 }
+
+use super::Context;
+use crate::report::Finding;
+
+/// Parse errors and the errors found while resolving the stage graph.
+pub fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for e in &ctx.dockerfile.errors {
+        out.push(SyntaxError::META.finding(&e.message, e.span));
+    }
+    for e in &ctx.graph.errors {
+        out.push(SyntaxError::META.finding(&e.message, e.span));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_clean, findings};
+
+    #[test]
+    fn bad() {
+        let f = findings("MC000", "FROM alpine\nENV PATH\nCOPY --chmodd=1 a b\n");
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].message, "ENV must have two arguments");
+        assert_eq!(f[1].message, "unknown flag: chmodd");
+        assert_eq!((f[1].span.start.line, f[1].span.start.column), (3, 6));
+    }
+
+    #[test]
+    fn good() {
+        assert_clean("MC000", "FROM alpine\nENV PATH=/x\nCOPY --chmod=1 a b\n");
+    }
+}
