@@ -31,7 +31,7 @@ pub fn find_secrets(text: &str) -> Vec<(usize, usize)> {
         let at_word_start = i == 0 || !is_token_char(bytes[i - 1]);
         let prefix = PREFIXES
             .iter()
-            .find(|p| at_word_start && text[i..].starts_with(**p));
+            .find(|p| at_word_start && bytes[i..].starts_with(p.as_bytes()));
         if let Some(prefix) = prefix {
             let start = i + prefix.len();
             let mut end = start;
@@ -80,6 +80,15 @@ mod tests {
             redact("token ghp_0123456789abcdef and github_pat_11AAAA_bbbb"),
             "token ghp_**************** and github_pat_***********"
         );
+    }
+
+    #[test]
+    fn non_ascii_text_is_safe() {
+        assert_eq!(
+            redact("\u{FEFF}é ♥ mini_AbC123xyz789 ü"),
+            "\u{FEFF}é ♥ mini_************ ü"
+        );
+        assert!(matches!(redact("FROM é/ü:♥"), Cow::Borrowed(_)));
     }
 
     #[test]
