@@ -1,8 +1,11 @@
 //! The one result type every output renders: a [`Report`] of [`FileReport`]s holding
 //! [`Finding`]s. The views (`json`, `human`, ...) only format it; none recomputes anything.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 use crate::dockerfile::{Dockerfile, Span};
 use crate::stages::StageGraph;
