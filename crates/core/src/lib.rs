@@ -10,6 +10,7 @@ pub mod config;
 pub mod dockerfile;
 pub mod expand;
 pub mod ignores;
+pub mod oci;
 pub mod platform;
 pub mod redact;
 pub mod reference;
