@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod check;
+pub mod compare;
 pub mod config;
 pub mod dockerfile;
 pub mod expand;
@@ -16,4 +17,5 @@ pub mod redact;
 pub mod reference;
 pub mod report;
 pub mod rules;
+pub mod sbom;
 pub mod stages;
