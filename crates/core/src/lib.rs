@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod check;
 pub mod compare;
+pub mod comparison;
 pub mod config;
 pub mod dockerfile;
 pub mod expand;

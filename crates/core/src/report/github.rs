@@ -192,7 +192,10 @@ mod tests {
     fn report(findings: Vec<Finding>) -> Report {
         let mut file = check("Dockerfile", "FROM a\n");
         file.findings = findings;
-        Report { files: vec![file] }
+        Report {
+            files: vec![file],
+            ..Report::default()
+        }
     }
 
     #[test]
@@ -202,6 +205,7 @@ mod tests {
                 check("./app\\Dockerfile", "FROM a\nCOPY --chmodd=1 a b\n"),
                 check("Dockerfile", "FROM a\nENV PATH\n"),
             ],
+            ..Report::default()
         };
         assert_eq!(
             render(&report, &GithubOptions::default()),
@@ -230,7 +234,13 @@ mod tests {
                 .with_help("try: x, y"),
         ];
         assert_eq!(
-            render(&Report { files: vec![file] }, &GithubOptions::default()),
+            render(
+                &Report {
+                    files: vec![file],
+                    ..Report::default()
+                },
+                &GithubOptions::default()
+            ),
             "::error file=dir%2Cwith%3Aodd/Dockerfile,line=1,endLine=1,col=6,endColumn=7,\
              title=MC000 syntax-error::50%25 of it: a, b%0Anext%0Atry: x, y\n"
         );
@@ -353,6 +363,7 @@ mod tests {
                 "/home/runner/work/r/r/svc/Dockerfile",
                 "FROM a\nENV PATH\n",
             )],
+            ..Report::default()
         };
         let options = GithubOptions {
             root: Some("/home/runner/work/r/r".into()),

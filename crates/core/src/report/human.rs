@@ -69,6 +69,7 @@ pub fn render_with(report: &Report, options: &HumanOptions) -> String {
             plural(s.info, "info", "info"),
         );
     }
+    out.push_str(&super::comparison::files_human(&report.comparisons));
     out
 }
 
@@ -227,7 +228,10 @@ mod tests {
         let mut file = check("Dockerfile", "");
         file.source = text.to_string();
         file.findings = findings;
-        Report { files: vec![file] }
+        Report {
+            files: vec![file],
+            ..Report::default()
+        }
     }
 
     #[test]
@@ -237,6 +241,7 @@ mod tests {
                 check("a/Dockerfile", "FROM a\nENV PATH\n"),
                 check("b/Dockerfile", "FROM a\nCOPY --chmodd=1 a b\n"),
             ],
+            ..Report::default()
         };
         assert_eq!(
             render(&report),
@@ -256,6 +261,7 @@ mod tests {
     fn no_findings_summary() {
         let report = Report {
             files: vec![check("Dockerfile", "FROM a\n")],
+            ..Report::default()
         };
         assert_eq!(render(&report), "1 file checked: no findings\n");
         assert_eq!(render(&Report::default()), "0 files checked: no findings\n");
@@ -305,6 +311,7 @@ mod tests {
         warning.severity = Severity::Warning;
         let mut report = Report {
             files: vec![check("Dockerfile", text)],
+            ..Report::default()
         };
         report.files[0].findings.push(warning);
         let out = render_with(&report, &HumanOptions { color: true });
@@ -334,6 +341,7 @@ mod tests {
         // Column 7 is the `-` after "\tCOPY " (the tab is one character).
         let report = Report {
             files: vec![check("Dockerfile", "FROM a\n\tCOPY --chmodd=1 a b\n")],
+            ..Report::default()
         };
         assert_eq!(report.files[0].findings[0].span.start.column, 7);
         let out = render(&report);
@@ -404,6 +412,7 @@ mod tests {
     fn byte_order_mark_and_crlf() {
         let mut report = Report {
             files: vec![check("Dockerfile", "FROM a\r\nCOPY --chmodd=1 a b\r\n")],
+            ..Report::default()
         };
         // Spans count from after a byte-order mark.
         report.files[0].source.insert(0, '\u{FEFF}');

@@ -13,7 +13,19 @@ struct Output<'a> {
     version: u32,
     tool: Tool,
     files: Vec<File<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    comparisons: Vec<FileComparison<'a>>,
     summary: Summary,
+}
+
+/// With `--compare`: per file, the final image against its dev twin and the base revision's.
+#[derive(Serialize)]
+struct FileComparison<'a> {
+    path: &'a str,
+    image: Option<&'a str>,
+    twin: Option<super::comparison::JsonComparison<'a>>,
+    base: Option<super::comparison::JsonComparison<'a>>,
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -119,6 +131,17 @@ pub fn render(report: &Report) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         files,
+        comparisons: report
+            .comparisons
+            .iter()
+            .map(|c| FileComparison {
+                path: &c.path,
+                image: c.image.as_deref(),
+                twin: c.twin.as_ref().map(super::comparison::json_value),
+                base: c.base.as_ref().map(super::comparison::json_value),
+                notes: &c.notes,
+            })
+            .collect(),
         summary: report.summary(),
     };
     let mut text = serde_json::to_string_pretty(&output).unwrap_or_else(|e| {

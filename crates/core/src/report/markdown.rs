@@ -59,8 +59,20 @@ impl Default for MarkdownOptions {
 }
 
 /// The report as GitHub-flavoured Markdown, at most `options.max_bytes` long (unless even the
-/// heading, summary and table headers do not fit).
+/// heading, summary and table headers do not fit), with the size and package table of
+/// comparisons last.
 pub fn render(report: &Report, options: &MarkdownOptions) -> String {
+    let comparisons = super::comparison::files_markdown(&report.comparisons);
+    let room = MarkdownOptions {
+        max_bytes: options.max_bytes.saturating_sub(comparisons.len()),
+        ..options.clone()
+    };
+    let mut out = render_findings(report, &room);
+    out.push_str(&comparisons);
+    out
+}
+
+fn render_findings(report: &Report, options: &MarkdownOptions) -> String {
     let summary = report.summary();
     let files = plural(summary.files, "file", "files");
     let mut head = format!("## {}\n\n", escape(&options.title));
@@ -319,6 +331,7 @@ mod tests {
                 check("a/Dockerfile", "FROM scratch\nCOPY --chmodd=1 a b\n"),
                 check("c/Dockerfile", "ARG BASE\nFROM $BASE\n"),
             ],
+            ..Report::default()
         };
         assert_eq!(
             render(&report, &MarkdownOptions::default()),
@@ -347,6 +360,7 @@ mod tests {
     fn no_findings() {
         let report = Report {
             files: vec![check("Dockerfile", "FROM alpine\n")],
+            ..Report::default()
         };
         assert_eq!(
             render(&report, &MarkdownOptions::default()),
@@ -365,6 +379,7 @@ mod tests {
         // No FROM at all.
         let report = Report {
             files: vec![check("Dockerfile", "# nothing\n")],
+            ..Report::default()
         };
         assert!(
             render(&report, &MarkdownOptions::default())
@@ -388,7 +403,13 @@ mod tests {
             with(Severity::Warning, 1, "b-warning-1"),
         ];
         a.findings = vec![with(Severity::Warning, 9, "a-warning-9")];
-        let out = render(&Report { files: vec![b, a] }, &MarkdownOptions::default());
+        let out = render(
+            &Report {
+                files: vec![b, a],
+                ..Report::default()
+            },
+            &MarkdownOptions::default(),
+        );
         assert!(out.contains("⚠️ 3 warnings, 1 info in 2 files\n"), "{out}");
         let order: Vec<&str> = out
             .lines()
@@ -404,6 +425,7 @@ mod tests {
         let out = render(
             &Report {
                 files: vec![info_only],
+                ..Report::default()
             },
             &MarkdownOptions::default(),
         );
@@ -430,7 +452,13 @@ mod tests {
             meta.finding("bad | value `x`\nsecond line", span(1, 1, 5))
                 .with_help("use `y` | z"),
         ];
-        let out = render(&Report { files: vec![file] }, &MarkdownOptions::default());
+        let out = render(
+            &Report {
+                files: vec![file],
+                ..Report::default()
+            },
+            &MarkdownOptions::default(),
+        );
         let row = out.lines().find(|l| l.starts_with("| ❌")).unwrap();
         assert_eq!(
             row,
@@ -451,6 +479,7 @@ mod tests {
     fn links() {
         let report = Report {
             files: vec![check("/w/repo/my app/Dockerfile", "FROM a\nENV PATH\n")],
+            ..Report::default()
         };
         let options = MarkdownOptions {
             link_base: Some("https://github.com/o/r/blob/abc123/".into()),
@@ -479,7 +508,10 @@ mod tests {
                 )
             })
             .collect();
-        let report = Report { files: vec![file] };
+        let report = Report {
+            files: vec![file],
+            ..Report::default()
+        };
         let out = render(&report, &MarkdownOptions::default());
         assert!(out.len() <= MAX_BYTES, "{}", out.len());
         assert!(out.len() > MAX_BYTES - 1000, "{}", out.len());
@@ -525,7 +557,13 @@ mod tests {
             max_bytes: 5000,
             ..MarkdownOptions::default()
         };
-        let out = render(&Report { files }, &options);
+        let out = render(
+            &Report {
+                files,
+                ..Report::default()
+            },
+            &options,
+        );
         assert!(out.len() <= 5000, "{}", out.len());
         let findings = out.lines().filter(|l| l.starts_with("| ❌")).count();
         let files = out.lines().filter(|l| l.starts_with("| svc")).count();
@@ -544,6 +582,7 @@ mod tests {
                 check("b/Dockerfile", "FROM a\nENV PATH\n"),
                 check("a/Dockerfile", "FROM a\nCOPY --chmodd=1 a b\n"),
             ],
+            ..Report::default()
         };
         let options = MarkdownOptions {
             title: "minicheck: linux/arm64".into(),
@@ -566,6 +605,7 @@ mod tests {
                 ),
                 check("Dockerfile", "FROM alpine:3.22\n"),
             ],
+            ..Report::default()
         };
         let human = super::super::human::render(&report);
         let github = super::super::github::render(&report, &Default::default());

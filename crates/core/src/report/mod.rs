@@ -1,6 +1,7 @@
 //! The one result type every output renders: a [`Report`] of [`FileReport`]s holding
 //! [`Finding`]s. The views (`json`, `human`, ...) only format it; none recomputes anything.
 
+pub mod comparison;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -110,6 +111,8 @@ pub struct FileReport {
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub files: Vec<FileReport>,
+    /// Size and package deltas per file, when comparisons were asked for.
+    pub comparisons: Vec<crate::comparison::FileComparison>,
 }
 
 /// Counts over a whole report.

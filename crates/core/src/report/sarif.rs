@@ -601,6 +601,7 @@ mod tests {
     fn log_driver_and_rules() {
         let report = Report {
             files: vec![check("Dockerfile", "FROM a\nENV PATH\n")],
+            ..Report::default()
         };
         let v = parse(&report, &SarifOptions::default());
         assert_eq!(v["$schema"], SCHEMA);
@@ -652,6 +653,7 @@ mod tests {
                 check("./app\\Dockerfile", "FROM a\nCOPY --chmodd=1 a b\n"),
                 check("Dockerfile", "FROM a\nENV PATH\n"),
             ],
+            ..Report::default()
         };
         let v = parse(&report, &SarifOptions::default());
         let results = results(&v);
@@ -692,6 +694,7 @@ mod tests {
     fn severity_after_overrides_sets_the_level() {
         let mut report = Report {
             files: vec![check("Dockerfile", "FROM a\nENV PATH\nENV HOME\n")],
+            ..Report::default()
         };
         report.files[0].findings[0].severity = Severity::Warning;
         report.files[0].findings[1].severity = Severity::Info;
@@ -724,7 +727,13 @@ mod tests {
                     description: "use python:3-slim".into(),
                 }),
         ];
-        let v = parse(&Report { files: vec![file] }, &SarifOptions::default());
+        let v = parse(
+            &Report {
+                files: vec![file],
+                ..Report::default()
+            },
+            &SarifOptions::default(),
+        );
         let r = &results(&v)[0];
         assert_eq!(
             r["message"]["text"],
@@ -777,23 +786,27 @@ mod tests {
     fn fingerprints_follow_the_line_not_its_number() {
         let before = Report {
             files: vec![check("Dockerfile", "FROM a\nCOPY --chmodd=1 a b\n")],
+            ..Report::default()
         };
         let after = Report {
             files: vec![check(
                 "Dockerfile",
                 "FROM a\nRUN true\n\nCOPY --chmodd=1 a b\n",
             )],
+            ..Report::default()
         };
         assert_eq!(after.files[0].findings[0].span.start.line, 4);
         assert_eq!(hashes(&before), hashes(&after));
         // Indentation is trimmed too.
         let indented = Report {
             files: vec![check("Dockerfile", "FROM a\n   COPY --chmodd=1 a b\n")],
+            ..Report::default()
         };
         assert_eq!(hashes(&before), hashes(&indented));
         // Another path, another fingerprint.
         let moved = Report {
             files: vec![check("app/Dockerfile", "FROM a\nCOPY --chmodd=1 a b\n")],
+            ..Report::default()
         };
         assert_ne!(hashes(&before), hashes(&moved));
         // The checkout directory does not count once the root is given.
@@ -802,6 +815,7 @@ mod tests {
                 "/runner/work/r/r/Dockerfile",
                 "FROM a\nCOPY --chmodd=1 a b\n",
             )],
+            ..Report::default()
         };
         let options = SarifOptions {
             root: Some("/runner/work/r/r".into()),
@@ -821,6 +835,7 @@ mod tests {
                 "Dockerfile",
                 "FROM a\nCOPY --chmodd=1 a b\nCOPY --chmodd=1 a b\n",
             )],
+            ..Report::default()
         };
         let h = hashes(&report);
         assert_eq!(h.len(), 2);
@@ -829,6 +844,7 @@ mod tests {
         // The first keeps its fingerprint when a copy of it is added below.
         let single = Report {
             files: vec![check("Dockerfile", "FROM a\nCOPY --chmodd=1 a b\n")],
+            ..Report::default()
         };
         assert_eq!(hashes(&single)[0], h[0]);
     }
@@ -868,6 +884,7 @@ mod tests {
     fn root_and_uri_base_id() {
         let report = Report {
             files: vec![check("/work/repo/svc/Dockerfile", "FROM a\nENV PATH\n")],
+            ..Report::default()
         };
         let options = SarifOptions {
             root: Some("/work/repo".into()),
@@ -890,6 +907,7 @@ mod tests {
         };
         let relative = Report {
             files: vec![check("./svc/Dockerfile", "FROM a\nENV PATH\n")],
+            ..Report::default()
         };
         let v = parse(&relative, &options);
         let artifact = &results(&v)[0]["locations"][0]["physicalLocation"]["artifactLocation"];
@@ -926,7 +944,10 @@ mod tests {
             f.severity = severity;
             file.findings.push(f);
         }
-        let report = Report { files: vec![file] };
+        let report = Report {
+            files: vec![file],
+            ..Report::default()
+        };
         let options = SarifOptions {
             max_results: 3,
             ..SarifOptions::default()
@@ -967,7 +988,13 @@ mod tests {
             meta.finding("past the end", span(9, 3, 9, 4)),
             meta.finding("backwards", span(1, 5, 1, 2)),
         ];
-        let v = parse(&Report { files: vec![file] }, &SarifOptions::default());
+        let v = parse(
+            &Report {
+                files: vec![file],
+                ..Report::default()
+            },
+            &SarifOptions::default(),
+        );
         let regions: Vec<_> = results(&v)
             .iter()
             .map(|r| {
@@ -994,6 +1021,7 @@ mod tests {
                 check("a/Dockerfile", "FROM a\nCOPY --chmodd=1 a b\nENV PATH\n"),
                 check("b/Dockerfile", "FROM a\nENV PATH\n"),
             ],
+            ..Report::default()
         };
         let options = SarifOptions {
             root: Some("/r".into()),
