@@ -1,13 +1,16 @@
 //! `minicheck check`: discover, read, check in parallel, render, decide the exit code.
 
-use crate::args::{CheckArgs, FailOn, Format};
+use crate::args::{BuildArgs, CheckArgs, Color, FailOn, Format, InputArgs, PolicyArgs};
+use crate::config::Configs;
 use crate::discover::{self, Input};
 use crate::output;
 use anyhow::{Context, Result, bail};
 use minicheck_core::check::{CheckOptions, check_dockerfile};
+use minicheck_core::config::Threshold;
 use minicheck_core::platform::Platform;
 use minicheck_core::report::{self, Report, Severity};
 use rayon::prelude::*;
+use std::io::IsTerminal;
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -15,8 +18,29 @@ use std::process::ExitCode;
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
-    let options = options(args)?;
-    let inputs = discover::inputs(&args.paths)?;
+    let (report, fails) = check_inputs(&args.input, &args.build, &args.policy)?;
+    let mut text = render(&report, args);
+    if args.compare {
+        text.push_str(&crate::compare::for_report(&report, args)?);
+    }
+    output::write(&text, args.output.as_deref())?;
+    Ok(if fails {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Discovers, reads and checks the inputs. Returns the report and whether any file has a
+/// finding at or above its threshold.
+pub fn check_inputs(
+    input_args: &InputArgs,
+    build: &BuildArgs,
+    policy: &PolicyArgs,
+) -> Result<(Report, bool)> {
+    let options = options(build)?;
+    let configs = Configs::new(policy.config.as_deref())?;
+    let inputs = discover::inputs(&input_args.paths)?;
     if inputs.is_empty() {
         eprintln!("minicheck: warning: no Dockerfiles found");
     }
@@ -25,39 +49,107 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     } else {
         None
     };
-    let files = inputs
+    let checked = inputs
         .par_iter()
         .map(|input| {
-            let (name, text) = match input {
+            let (name, text, config) = match input {
                 Input::Stdin => (
-                    args.stdin_filename.clone().unwrap_or_else(|| "-".into()),
+                    input_args
+                        .stdin_filename
+                        .clone()
+                        .unwrap_or_else(|| "-".into()),
                     stdin_text.clone().unwrap_or_default(),
+                    configs.for_file(None)?,
                 ),
-                Input::File(path) => (path.display().to_string(), read_file(path)?),
+                Input::File(path) => (
+                    path.display().to_string(),
+                    read_file(path)?,
+                    configs.for_file(Some(path))?,
+                ),
             };
-            Ok(check_dockerfile(&name, &text, &options))
+            let mut file_options = options.clone();
+            file_options.config = (*config).clone();
+            let file = check_dockerfile(&name, &text, &file_options);
+            let threshold = threshold(policy.fail_on, config.failure_threshold);
+            let fails = file
+                .findings
+                .iter()
+                .any(|f| threshold.is_some_and(|t| f.severity >= t));
+            Ok((file, fails))
         })
         .collect::<Result<Vec<_>>>()?;
-    let report = Report { files };
-    let text = match args.format {
-        Format::Human => report::human::render(&report),
-        Format::Json => report::json::render(&report),
+    let fails = checked.iter().any(|(_, fails)| *fails);
+    let report = Report {
+        files: checked.into_iter().map(|(file, _)| file).collect(),
+        comparisons: Vec::new(),
     };
-    output::write(&text, args.output.as_deref())?;
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    Ok(if report.fails(threshold) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok((report, fails))
 }
 
-fn options(args: &CheckArgs) -> Result<CheckOptions> {
+/// `--fail-on` wins; else the file's configuration; else errors fail.
+fn threshold(flag: Option<FailOn>, config: Option<Threshold>) -> Option<Severity> {
+    match (flag, config) {
+        (Some(FailOn::Error), _) => Some(Severity::Error),
+        (Some(FailOn::Warning), _) => Some(Severity::Warning),
+        (Some(FailOn::Info), _) => Some(Severity::Info),
+        (Some(FailOn::Never), _) => None,
+        (None, Some(Threshold::At(severity))) => Some(severity),
+        (None, Some(Threshold::Never)) => None,
+        (None, None) => Some(Severity::Error),
+    }
+}
+
+fn use_color(choice: Color, to_file: bool) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            !to_file
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn render(report: &Report, args: &CheckArgs) -> String {
+    // Paths in SARIF, annotations and Markdown are relative to the repository: the current
+    // directory, as in CI.
+    let root = std::env::current_dir()
+        .ok()
+        .map(|d| d.display().to_string());
+    match args.format {
+        Format::Human => report::human::render_with(
+            report,
+            &report::human::HumanOptions {
+                color: use_color(args.color, args.output.is_some()),
+            },
+        ),
+        Format::Json => report::json::render(report),
+        Format::Sarif => report::sarif::render(
+            report,
+            &report::sarif::SarifOptions {
+                root,
+                ..Default::default()
+            },
+        ),
+        Format::Github => report::github::render(
+            report,
+            &report::github::GithubOptions {
+                root,
+                ..Default::default()
+            },
+        ),
+        Format::Markdown => report::markdown::render(
+            report,
+            &report::markdown::MarkdownOptions {
+                root,
+                ..Default::default()
+            },
+        ),
+    }
+}
+
+fn options(args: &BuildArgs) -> Result<CheckOptions> {
     let mut options = CheckOptions::default();
     options.build.target = args.target.clone();
     options.build.platform = Platform::parse(&args.platform).map_err(anyhow::Error::msg)?;

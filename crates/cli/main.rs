@@ -4,8 +4,14 @@
 
 mod args;
 mod check;
+mod comment;
+mod compare;
+mod config;
 mod discover;
+mod github;
 mod output;
+mod registry;
+mod rules;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -22,6 +28,10 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         args::Command::Check(check_args) => check::run(&check_args),
+        args::Command::Rules(rules_args) => rules::list(&rules_args),
+        args::Command::Explain(explain_args) => rules::explain(&explain_args),
+        args::Command::Compare(compare_args) => compare::run(&compare_args),
+        args::Command::Comment(comment_args) => comment::run(&comment_args),
     };
     match result {
         Ok(code) => code,
