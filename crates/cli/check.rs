@@ -18,11 +18,17 @@ use std::process::ExitCode;
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
-    let (report, fails) = check_inputs(&args.input, &args.build, &args.policy)?;
-    let mut text = render(&report, args);
+    let (mut report, fails) = check_inputs(&args.input, &args.build, &args.policy)?;
     if args.compare {
-        text.push_str(&crate::compare::for_report(&report, args)?);
+        report.comparisons = crate::compare::comparisons(
+            &report,
+            &args.build,
+            &args.policy,
+            &args.registry,
+            args.base_ref.as_deref(),
+        )?;
     }
+    let text = render(&report, args);
     output::write(&text, args.output.as_deref())?;
     Ok(if fails {
         ExitCode::from(1)
@@ -149,7 +155,7 @@ fn render(report: &Report, args: &CheckArgs) -> String {
     }
 }
 
-fn options(args: &BuildArgs) -> Result<CheckOptions> {
+pub fn options(args: &BuildArgs) -> Result<CheckOptions> {
     let mut options = CheckOptions::default();
     options.build.target = args.target.clone();
     options.build.platform = Platform::parse(&args.platform).map_err(anyhow::Error::msg)?;

@@ -64,6 +64,8 @@ pub fn run(args: &CommentArgs) -> Result<ExitCode> {
     let compared: Option<Result<String>> = if args.compare {
         Some(crate::compare::for_report_markdown(
             &report,
+            &args.build,
+            &args.policy,
             &args.registry,
             args.base_ref.as_deref(),
         ))

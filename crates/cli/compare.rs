@@ -1,7 +1,8 @@
 //! `minicheck compare` and `check --compare`: the core decides what the sides are and computes
 //! every delta; this module only reads SBOM files and asks the registry client for images.
 
-use crate::args::{CheckArgs, CompareArgs, CompareFormat, RegistryArgs};
+use crate::args::{BuildArgs, CompareArgs, CompareFormat, PolicyArgs, RegistryArgs};
+use crate::registry::{ImageFacts, Registry, RegistryOptions, SbomOutcome};
 use anyhow::{Context, Result, anyhow, bail};
 use minicheck_core::catalog::{Catalog, Variant};
 use minicheck_core::comparison::{Comparison, FileComparison, Side};
@@ -20,9 +21,19 @@ enum Named {
     Image(ImageRef),
 }
 
+/// File endings that say "this was meant to be an SBOM file", so a typo in a path is reported
+/// as a missing file rather than tried as an image on Docker Hub.
+const FILE_ENDINGS: [&str; 6] = [".json", ".jsonl", ".spdx", ".cdx", ".tv", ".txt"];
+
 fn name(text: &str) -> Result<Named> {
     if Path::new(text).is_file() {
         return Ok(Named::File(text.to_string()));
+    }
+    if FILE_ENDINGS.iter().any(|e| text.ends_with(e))
+        || text.starts_with("./")
+        || text.starts_with('/')
+    {
+        bail!("cannot read {text}: no such file");
     }
     let image = ImageRef::parse(text).map_err(|e| {
         anyhow!(
@@ -99,7 +110,9 @@ fn resolve(named: Vec<Named>, registry: &RegistryArgs, platform: &Platform) -> R
         .into_iter()
         .map(|n| match n {
             Named::File(path) => file_side(&path),
-            Named::Image(_) => fetched.next().ok_or_else(|| anyhow!("missing fetch result"))?,
+            Named::Image(_) => fetched
+                .next()
+                .ok_or_else(|| anyhow!("missing fetch result"))?,
         })
         .collect()
 }
@@ -117,29 +130,215 @@ fn file_side(path: &str) -> Result<Side> {
     })
 }
 
-/// Images through the registry client.
+/// Images through the registry client, concurrently; one result per image, in order.
 fn fetch_images(
     images: &[ImageRef],
-    _registry: &RegistryArgs,
-    _platform: &Platform,
+    registry: &RegistryArgs,
+    platform: &Platform,
 ) -> Result<Vec<Result<Side>>> {
     if images.is_empty() {
         return Ok(Vec::new());
     }
-    bail!("comparing images needs the registry client, which is not built yet")
+    let options = RegistryOptions::from_args(registry, platform.clone());
+    let client = Registry::new(options).map_err(|e| anyhow!("{e}"))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let results = runtime.block_on(client.fetch_images(images));
+    Ok(results
+        .into_iter()
+        .map(|r| r.map(side_of).map_err(|e| anyhow!("{e}")))
+        .collect())
 }
 
-pub fn for_report(_report: &Report, _args: &CheckArgs) -> Result<String> {
-    bail!("--compare is not available yet")
+fn side_of(facts: ImageFacts) -> Side {
+    let (packages, note) = match facts.sbom {
+        SbomOutcome::Found { sbom, .. } => (Some(sbom.packages), None),
+        SbomOutcome::NotFound => (
+            None,
+            Some("no SBOM attestation found: the package count is unknown".to_string()),
+        ),
+        SbomOutcome::Failed(message) => (
+            None,
+            Some(format!(
+                "the SBOM could not be read ({message}): the package count is unknown"
+            )),
+        ),
+    };
+    Side {
+        label: redact(&facts.reference.familiar()).into_owned(),
+        digest: Some(facts.digest),
+        platform: Some(facts.platform.to_string()),
+        compressed_size: Some(facts.compressed_size),
+        packages,
+        note,
+    }
 }
 
+/// `check --compare`: per file, the final image against its dev twin and, with `--base-ref`,
+/// against the base revision's final image.
+pub fn comparisons(
+    report: &Report,
+    build: &BuildArgs,
+    policy: &PolicyArgs,
+    registry: &RegistryArgs,
+    base_ref: Option<&str>,
+) -> Result<Vec<FileComparison>> {
+    let platform = Platform::parse(&build.platform).map_err(anyhow::Error::msg)?;
+    let configs = crate::config::Configs::new(policy.config.as_deref())?;
+    let options = crate::check::options(build)?;
+    // What to compare, per file: (twin pair, base image).
+    struct Plan {
+        path: String,
+        image: Option<ImageRef>,
+        twin: Option<(ImageRef, ImageRef)>,
+        base: Option<ImageRef>,
+        notes: Vec<String>,
+    }
+    let mut plans = Vec::new();
+    for file in &report.files {
+        let mut plan = Plan {
+            path: file.path.clone(),
+            image: None,
+            twin: None,
+            base: None,
+            notes: Vec::new(),
+        };
+        let Some(image) = file.graph.final_stage().and_then(|s| s.base.image.clone()) else {
+            plan.notes
+                .push("the final image is unresolved or scratch: nothing to compare".into());
+            plans.push(plan);
+            continue;
+        };
+        let path = (file.path != "-").then(|| Path::new(&file.path));
+        let config = configs.for_file(path)?;
+        let catalog = Catalog::new(&config);
+        match catalog.classify(&image).map(|c| c.variant) {
+            Some(Variant::Production) => match catalog.dev_twin(&image) {
+                Some(dev) => plan.twin = Some((dev, image.clone())),
+                None => plan
+                    .notes
+                    .push("the catalog knows no dev twin of the final image".into()),
+            },
+            Some(Variant::Dev) => match catalog.production_twins(&image).into_iter().next() {
+                Some(prod) => plan.twin = Some((image.clone(), prod)),
+                None => plan
+                    .notes
+                    .push("the catalog knows no production twin".into()),
+            },
+            None => plan
+                .notes
+                .push("the final image is from no catalog vendor: it has no twin".into()),
+        }
+        if let (Some(base_ref), Some(path)) = (base_ref, path) {
+            match base_image(base_ref, path, &options, &config)? {
+                BaseImage::Image(i) => plan.base = Some(i),
+                BaseImage::Missing(note) => plan.notes.push(note),
+            }
+        }
+        plan.image = Some(image);
+        plans.push(plan);
+    }
+    let mut wanted: Vec<ImageRef> = Vec::new();
+    for plan in &plans {
+        for image in plan
+            .twin
+            .iter()
+            .flat_map(|(a, b)| [a, b])
+            .chain(plan.base.iter())
+            .chain(plan.image.iter())
+        {
+            if !wanted.contains(image) {
+                wanted.push(image.clone());
+            }
+        }
+    }
+    let fetched = fetch_images(&wanted, registry, &platform)?;
+    let side = |image: &ImageRef| -> Result<Side, String> {
+        let i = wanted.iter().position(|w| w == image).unwrap_or(0);
+        match fetched.get(i) {
+            Some(Ok(side)) => Ok(side.clone()),
+            Some(Err(e)) => Err(format!("{e:#}")),
+            None => Err("not fetched".into()),
+        }
+    };
+    let mut out = Vec::new();
+    for plan in plans {
+        let mut notes = plan.notes;
+        let mut pair = |from: &ImageRef, to: &ImageRef| match (side(from), side(to)) {
+            (Ok(a), Ok(b)) => Some(Comparison::new(a, b)),
+            (Err(e), _) | (_, Err(e)) => {
+                notes.push(redact(&e).into_owned());
+                None
+            }
+        };
+        let twin = plan.twin.as_ref().and_then(|(a, b)| pair(a, b));
+        let base = match (&plan.base, &plan.image) {
+            (Some(base), Some(image)) => pair(base, image),
+            _ => None,
+        };
+        out.push(FileComparison {
+            path: plan.path,
+            image: plan.image.map(|i| redact(&i.familiar()).into_owned()),
+            twin,
+            base,
+            notes,
+        });
+    }
+    Ok(out)
+}
+
+enum BaseImage {
+    Image(ImageRef),
+    Missing(String),
+}
+
+/// The final image of the Dockerfile as it was at `base_ref` (`git show REF:./path`).
+fn base_image(
+    base_ref: &str,
+    path: &Path,
+    options: &minicheck_core::check::CheckOptions,
+    config: &Config,
+) -> Result<BaseImage> {
+    let spec = format!("{base_ref}:./{}", path.display());
+    let output = std::process::Command::new("git")
+        .args(["show", &spec])
+        .output()
+        .context("cannot run git for --base-ref")?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if stderr.contains("does not exist") || stderr.contains("exists on disk, but not in") {
+            return Ok(BaseImage::Missing(format!(
+                "new since {base_ref}: no base image"
+            )));
+        }
+        bail!("git show {spec}: {}", stderr.trim());
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut options = options.clone();
+    options.config = config.clone();
+    let base =
+        minicheck_core::check::check_dockerfile(&path.display().to_string(), &text, &options);
+    Ok(
+        match base.graph.final_stage().and_then(|s| s.base.image.clone()) {
+            Some(image) => BaseImage::Image(image),
+            None => BaseImage::Missing(format!(
+                "the final image at {base_ref} is unresolved or scratch"
+            )),
+        },
+    )
+}
+
+/// For `minicheck comment`: the comparison table in Markdown.
 pub fn for_report_markdown(
-    _report: &Report,
-    _registry: &RegistryArgs,
-    _base_ref: Option<&str>,
+    report: &Report,
+    build: &BuildArgs,
+    policy: &PolicyArgs,
+    registry: &RegistryArgs,
+    base_ref: Option<&str>,
 ) -> Result<String> {
-    bail!("--compare is not available yet")
+    let files = comparisons(report, build, policy, registry, base_ref)?;
+    Ok(view::files_markdown(&files))
 }
-
-#[allow(dead_code)]
-fn unused(_: FileComparison) {}

@@ -13,6 +13,8 @@ mod config;
 mod formats;
 // `minicheck rules` and `minicheck explain`, and the bundled examples.
 mod rules_cli;
+// `minicheck compare` with SBOM files.
+mod compare;
 // Every third-party Dockerfile in the shared corpus goes through the CLI cleanly.
 mod corpus;
 // The pre-commit hooks, run by the real pre-commit (installed by scripts/setup-and-test).
