@@ -11,7 +11,10 @@ fn found_by_walking_up_from_each_dockerfile() {
         ),
         ("svc/api/Dockerfile", DEV_FINAL),
         // A nested configuration wins for its subtree: here it silences MC001.
-        ("legacy/.minicheck.yml", "ignored: [MC001, final-stage-not-hardened]\n"),
+        (
+            "legacy/.minicheck.yml",
+            "ignored: [MC001, final-stage-not-hardened]\n",
+        ),
         ("legacy/Dockerfile", DEV_FINAL),
     ]);
     let r = run_in(dir.path(), &["check", "--format", "json", "."]);
@@ -29,7 +32,11 @@ fn found_by_walking_up_from_each_dockerfile() {
             .map(|f| f["rule"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(rules("svc/api/Dockerfile"), ["MC001"], "judged as Minimus through the mirror");
+    assert_eq!(
+        rules("svc/api/Dockerfile"),
+        ["MC001"],
+        "judged as Minimus through the mirror"
+    );
     assert_eq!(rules("legacy/Dockerfile"), Vec::<String>::new());
     assert_eq!(r.code, 1);
 }
@@ -43,15 +50,38 @@ fn explicit_config_threshold_and_overrides() {
     ]);
     let r = run_in(dir.path(), &["check", "Dockerfile"]);
     assert_eq!(r.code, 0, "MC002 is a warning: below the default threshold");
-    let r = run_in(dir.path(), &["check", "--config", "strict.yaml", "Dockerfile"]);
+    let r = run_in(
+        dir.path(),
+        &["check", "--config", "strict.yaml", "Dockerfile"],
+    );
     assert_eq!(r.code, 1, "{}", r.stdout);
     let r = run_in(
         dir.path(),
-        &["check", "--config", "strict.yaml", "--fail-on", "error", "Dockerfile"],
+        &[
+            "check",
+            "--config",
+            "strict.yaml",
+            "--fail-on",
+            "error",
+            "Dockerfile",
+        ],
     );
     assert_eq!(r.code, 0, "--fail-on wins over the file");
-    let r = run_in(dir.path(), &["check", "--config", "lenient.yaml", "--format", "json", "Dockerfile"]);
-    assert_eq!(json(&r.stdout)["files"][0]["findings"][0]["severity"], "info");
+    let r = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--config",
+            "lenient.yaml",
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(
+        json(&r.stdout)["files"][0]["findings"][0]["severity"],
+        "info"
+    );
 }
 
 #[test]
@@ -59,7 +89,11 @@ fn bad_configuration_is_a_located_error() {
     let cases = [
         ("failure_threshold: warning\n", "1:1", "failure-threshold"),
         ("ignored: [MC999]\n", "1:", "MC999"),
-        ("mirrors:\n  - prefix: ghcr.io/x\n    vendor: nope\n    upstream: reg.mini.dev\n", "3:", "nope"),
+        (
+            "mirrors:\n  - prefix: ghcr.io/x\n    vendor: nope\n    upstream: reg.mini.dev\n",
+            "3:",
+            "nope",
+        ),
         ("ignored: [MC001]\nignored: [MC002]\n", "2:", "duplicate"),
         ("ignored: MC001\n", "1:", ""),
         ("trusted-registries: [\"https://ghcr.io\"]\n", "1:", "https"),

@@ -76,8 +76,8 @@ pub const VENDORS: &[Vendor] = &[
         ],
         retired: Some(Retirement {
             date: "2026-10-22",
-            note: "Minimus ceased operations; images pulled before then keep working but no \
-                   updates follow, and a fresh machine cannot pull them",
+            note: "a machine that has not pulled the image cannot build this, and it gets no \
+                   more updates",
         }),
     },
     Vendor {
