@@ -968,7 +968,7 @@ fn template_reference(text: &str) -> Option<(&str, &str)> {
 /// Unicode tables std does not expose; this escapes control characters, non-space whitespace and
 /// the common invisible format characters, which covers what a Dockerfile line can realistically
 /// contain.
-fn go_quote(text: &str) -> String {
+pub fn go_quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for ch in text.chars() {

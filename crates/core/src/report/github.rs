@@ -155,33 +155,9 @@ pub fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{CheckOptions, check_dockerfile};
-    use crate::dockerfile::{Position, Span};
-    use crate::report::FileReport;
+    use crate::report::test_support::*;
+
     use crate::rules::lookup;
-
-    /// A real check, keeping only the syntax errors (MC000) so that the expected output does
-    /// not change as rules are added.
-    fn check(path: &str, text: &str) -> FileReport {
-        let mut file = check_dockerfile(path, text, &CheckOptions::default());
-        file.findings.retain(|f| f.code == "MC000");
-        file
-    }
-
-    fn span(line: u32, start: u32, end_line: u32, end: u32) -> Span {
-        Span {
-            start: Position {
-                line,
-                column: start,
-                offset: 0,
-            },
-            end: Position {
-                line: end_line,
-                column: end,
-                offset: 0,
-            },
-        }
-    }
 
     fn finding(severity: Severity, message: &str) -> Finding {
         let mut f = lookup("MC000").unwrap().finding(message, span(1, 1, 1, 5));

@@ -195,34 +195,10 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{CheckOptions, check_dockerfile};
-    use crate::dockerfile::Position;
+    use crate::report::test_support::*;
+
     use crate::report::Fix;
     use crate::rules::lookup;
-
-    /// A real check, keeping only the syntax errors (MC000) so that the expected output does
-    /// not change as rules are added.
-    fn check(path: &str, text: &str) -> FileReport {
-        let mut file = check_dockerfile(path, text, &CheckOptions::default());
-        file.findings.retain(|f| f.code == "MC000");
-        file
-    }
-
-    /// A span on one line, columns 1-based and end exclusive (byte offsets are not used here).
-    fn span(line: u32, start: u32, end_line: u32, end: u32) -> Span {
-        Span {
-            start: Position {
-                line,
-                column: start,
-                offset: 0,
-            },
-            end: Position {
-                line: end_line,
-                column: end,
-                offset: 0,
-            },
-        }
-    }
 
     fn report_with(text: &str, findings: Vec<Finding>) -> Report {
         let mut file = check("Dockerfile", "");

@@ -289,32 +289,14 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{CheckOptions, check_dockerfile};
-    use crate::dockerfile::{Position, Span};
-    use crate::rules::DOCS_URL;
-
-    /// A real check, keeping only the syntax errors (MC000) so that the expected output does
-    /// not change as rules are added.
-    fn check(path: &str, text: &str) -> FileReport {
-        let mut file = check_dockerfile(path, text, &CheckOptions::default());
-        file.findings.retain(|f| f.code == "MC000");
-        file
-    }
+    use crate::report::test_support::{check, span as span4};
 
     fn span(line: u32, start: u32, end: u32) -> Span {
-        Span {
-            start: Position {
-                line,
-                column: start,
-                offset: 0,
-            },
-            end: Position {
-                line,
-                column: end,
-                offset: 0,
-            },
-        }
+        span4(line, start, line, end)
     }
+
+    use crate::dockerfile::Span;
+    use crate::rules::DOCS_URL;
 
     const URL: &str =
         "https://github.com/minicheck/minicheck/blob/main/docs/rules.md#mc000-syntax-error";

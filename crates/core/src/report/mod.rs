@@ -7,6 +7,8 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+#[cfg(test)]
+mod test_support;
 
 use crate::dockerfile::{Dockerfile, Span};
 use crate::stages::StageGraph;
