@@ -9,6 +9,7 @@
 #[allow(dead_code)]
 mod args;
 #[path = "../../crates/cli/registry/mod.rs"]
+#[allow(dead_code)]
 mod registry_client;
 
 use crate::support::registry_server::{
@@ -16,12 +17,12 @@ use crate::support::registry_server::{
     NODE_PACKAGES, NODE_REPO, PRIVATE_REPO, PROD_AMD64_LAYERS, PROD_ARM64_LAYERS, PROD_PACKAGES,
     PROD_REPO, PROD_TAG, RegistryServer, STATIC_LAYERS, STATIC_REPO, TokenServer,
 };
-use registry_client::{
-    AuthConfig, ImageFacts, Registry, RegistryError, RegistryOptions, SbomOutcome, fetch_image,
-};
 use minicheck_core::platform::Platform;
 use minicheck_core::reference::ImageRef;
 use minicheck_core::sbom::SbomFormat;
+use registry_client::{
+    AuthConfig, ImageFacts, Registry, RegistryError, RegistryOptions, SbomOutcome, fetch_image,
+};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -406,21 +407,31 @@ fn credential_helpers_named_in_docker_config_json() {
     let bin = tempfile::tempdir().unwrap();
     let record = credential_helper(bin.path(), "minitest", &server.addr);
 
+    // Three images from the registry at once: its helper runs once.
+    let three = [
+        reference.clone(),
+        image(&server.addr, &format!("{PROD_REPO}:{PROD_TAG}")),
+        image(&server.addr, &format!("{PROD_REPO}:{DEV_TAG}")),
+    ];
     for config in [
         serde_json::json!({"credHelpers": {server.addr.clone(): "minitest"}}),
         serde_json::json!({"credsStore": "minitest", "auths": {server.addr.clone(): {}}}),
     ] {
         let dir = docker_config(&config);
-        let facts = fetch(
-            with_auth(AuthConfig {
-                docker_config_dir: Some(dir.path().to_path_buf()),
-                helper_path: Some(bin.path().as_os_str().to_owned()),
-                ..AuthConfig::default()
-            }),
-            &reference,
-        )
-        .unwrap_or_else(|e| panic!("{config}: {e}"));
-        assert_eq!(facts.digest, fx.static_image);
+        let registry = Registry::new(with_auth(AuthConfig {
+            docker_config_dir: Some(dir.path().to_path_buf()),
+            helper_path: Some(bin.path().as_os_str().to_owned()),
+            ..AuthConfig::default()
+        }))
+        .unwrap();
+        let results = block_on(registry.fetch_images(&three));
+        let facts: Vec<ImageFacts> = results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|e| panic!("{config}: {e}")))
+            .collect();
+        assert_eq!(facts[0].digest, fx.static_image);
+        assert_eq!(facts[1].digest, fx.prod_amd64);
+        assert_eq!(facts[2].digest, fx.dev);
     }
     // Run as `get`, with the registry on stdin.
     let calls = std::fs::read_to_string(&record).unwrap();

@@ -194,7 +194,7 @@ impl Fail {
             },
             Fail::Transport(message) => {
                 let mut detail = format!("cannot reach {registry}: {message}");
-                if host.is_some_and(|h| !h.plain_http) {
+                if host.is_some_and(|h| !h.plain_http) && looks_like_tls(&message) {
                     detail.push_str(&format!(
                         "; if it serves plain HTTP, pass --insecure-registry {registry}"
                     ));
@@ -213,6 +213,22 @@ impl Fail {
             .detail()
             .to_string()
     }
+}
+
+/// Whether a transport error looks like HTTPS spoken to a plain-HTTP server (or a certificate
+/// problem), where `--insecure-registry` may be the answer.
+fn looks_like_tls(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    [
+        "tls",
+        "ssl",
+        "certificate",
+        "corrupt message",
+        "handshake",
+        "invalidcontenttype",
+    ]
+    .iter()
+    .any(|k| m.contains(k))
 }
 
 fn plural(n: u32) -> &'static str {
@@ -735,11 +751,6 @@ impl Host {
             Document::Manifest(_) => unreachable!("Expected::Index accepts indexes only"),
         }
     }
-
-    /// Where the credentials came from, for messages.
-    pub(crate) fn credential_source(&self) -> Option<&str> {
-        self.credentials.as_deref()
-    }
 }
 
 fn check_document_size(len: usize) -> Result<(), Fail> {
@@ -790,6 +801,18 @@ mod tests {
             "reg.example.com:5000"
         );
         assert_eq!(normalize_host(" reg:5000 "), "reg:5000");
+    }
+
+    #[test]
+    fn the_insecure_hint_is_for_tls_failures_only() {
+        assert!(looks_like_tls(
+            "error sending request: received corrupt message of type InvalidContentType"
+        ));
+        assert!(looks_like_tls("invalid peer certificate: UnknownIssuer"));
+        assert!(!looks_like_tls(
+            "dns error: failed to lookup address information"
+        ));
+        assert!(!looks_like_tls("Connection refused (os error 111)"));
     }
 
     #[test]

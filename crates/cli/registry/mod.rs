@@ -26,10 +26,6 @@
 //! - [`RegistryError`]: why an image could not be read. Messages name the image (tokens in
 //!   the path masked) and say what to do; they never hold a password or a token.
 
-// compare.rs (being written) is the caller; until it calls in, parts of this API are unused in
-// the binary.
-#![allow(dead_code)]
-
 mod cache;
 mod client;
 mod credentials;
@@ -133,6 +129,7 @@ pub struct ImageFacts {
     /// The digest of the platform's image manifest.
     pub digest: String,
     /// The digest of the multi-platform index the manifest was chosen from, if any.
+    #[allow(dead_code)] // API: compare.rs does not show it (yet)
     pub index_digest: Option<String>,
     /// The platform: the index entry's, or the one asked for when the image is a single
     /// manifest (whose platform is not checked, as `docker pull` does not either).
@@ -148,6 +145,7 @@ pub enum SbomOutcome {
     Found {
         sbom: minicheck_core::sbom::Sbom,
         /// Where it was found: `"referrers"`, `"cosign .att tag"` or `"BuildKit attestation"`.
+        #[allow(dead_code)] // API: compare.rs does not show it (yet)
         source: String,
     },
     /// No attestation carries an SBOM (every place answered 404 or held none).
@@ -207,6 +205,7 @@ pub enum RegistryError {
 
 impl RegistryError {
     /// The masked image name the message starts with.
+    #[allow(dead_code)] // API: compare.rs prints the whole message
     pub fn image(&self) -> &str {
         match self {
             RegistryError::Unauthorized { image, .. }
@@ -261,10 +260,6 @@ impl Registry {
                 hosts: Mutex::new(HashMap::new()),
             }),
         })
-    }
-
-    pub fn options(&self) -> &RegistryOptions {
-        &self.inner.options
     }
 
     /// Fetches every image concurrently (a few at a time); the results are in input order. An
@@ -331,13 +326,15 @@ impl Registry {
                 "the reference names no registry host".to_string(),
             ));
         }
-        if let Some(host) = self.lock_hosts().get(&key) {
+        // Created under the lock, so that concurrent fetches from one registry look its
+        // credentials up (and run its credential helper) once.
+        let mut hosts = self.lock_hosts();
+        if let Some(host) = hosts.get(&key) {
             return Ok(host.clone());
         }
-        // Credential helpers run outside the lock; two tasks may race to create the same host,
-        // and the first one stored wins.
         let host = Arc::new(Host::new(&key, &self.inner.options)?);
-        Ok(self.lock_hosts().entry(key).or_insert(host).clone())
+        hosts.insert(key, host.clone());
+        Ok(host)
     }
 
     fn lock_hosts(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Host>>> {

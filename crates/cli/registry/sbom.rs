@@ -183,7 +183,7 @@ impl Search<'_> {
         match oci::parse_document(bytes, content_type, Expected::Manifest) {
             Ok(Document::Manifest(manifest)) => {
                 let candidates =
-                    oci::sbom_candidates_in_manifest(&manifest, source, DEFAULT_SBOM_PREFERENCE);
+                    oci::sbom_candidates_from_manifest(&manifest, source, DEFAULT_SBOM_PREFERENCE);
                 self.first_sbom(candidates).await
             }
             Ok(Document::Index(_)) => unreachable!("Expected::Manifest accepts manifests only"),
@@ -229,7 +229,7 @@ impl Search<'_> {
                 };
                 match oci::parse_document(&bytes, Some(&d.media_type), Expected::Manifest) {
                     Ok(Document::Manifest(manifest)) => {
-                        let inner = oci::sbom_candidates_in_manifest(
+                        let inner = oci::sbom_candidates_from_manifest(
                             &manifest,
                             candidate.source,
                             DEFAULT_SBOM_PREFERENCE,
