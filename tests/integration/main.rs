@@ -15,6 +15,8 @@ mod formats;
 mod rules_cli;
 // `minicheck compare` with SBOM files.
 mod compare;
+// `minicheck compare` and `check --compare` against a real registry.
+mod compare_registry;
 // Every third-party Dockerfile in the shared corpus goes through the CLI cleanly.
 mod corpus;
 // The pre-commit hooks, run by the real pre-commit (installed by scripts/setup-and-test).
