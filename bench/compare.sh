@@ -39,6 +39,7 @@ repo_root=$(cd -- "$script_dir/.." && pwd -P)
 . "$script_dir/lib.sh"
 cd -- "$repo_root"
 [[ -f Cargo.toml && -f bench/compare.sh ]] || die "not a minicheck checkout: $repo_root"
+bench_lock
 
 runs=${BENCH_RUNS:-30}
 warmup=${BENCH_WARMUP:-3}
@@ -109,7 +110,7 @@ EOF
 note "starting docker-registry on $addr (storage $tmp/storage)"
 # `timeout` bounds its life even if this script is killed with SIGKILL; it passes the
 # trap's TERM on to the registry.
-timeout 1800 "$registry_bin" serve "$tmp/config.yml" >"$tmp/registry.log" 2>&1 &
+timeout 1800 "$registry_bin" serve "$tmp/config.yml" >"$tmp/registry.log" 2>&1 9>&- &
 registry_pid=$!
 for ((i = 0; i < 100; i++)); do
     curl -fsS -o /dev/null --max-time 1 "http://$addr/v2/" 2>/dev/null && break
@@ -187,7 +188,7 @@ hyperfine --style basic --warmup "$warmup" --runs "$runs" \
     --command-name "minicheck (warm cache)" "$mc compare --format json $(q "$from") $(q "$to")" \
     --command-name "skopeo inspect ×2" "$sk $(q "docker://$from") >/dev/null && $sk $(q "docker://$to")" \
     --command-name "skopeo inspect --no-tags ×2" "$sk --no-tags $(q "docker://$from") >/dev/null && $sk --no-tags $(q "docker://$to")"
-echo "load_after=$(loadavg)" >>"$meta"
+{ echo "load_after=$(loadavg)"; echo "cpu_probe_after=$(cpu_probe)"; echo "mem_probe_after=$(mem_probe)"; } >>"$meta"
 
 # ---------------------------------------------------------------- report
 note "report ($out/report.md)"

@@ -33,6 +33,35 @@ wait_for_quiet() {
     echo "load average still $(cut -d' ' -f1 /proc/loadavg) after 10 min: measuring anyway (reported)"
 }
 
+# cpu_probe: seconds of wall time to hash 256 MiB of zeros with sha256sum (single-threaded,
+# CPU-bound). Recorded before and after the measurements: the load average does not see a
+# slower CPU (a busy host under this VM), this does.
+cpu_probe() {
+    local t0 t1
+    t0=$(date +%s.%N)
+    head -c 268435456 /dev/zero | sha256sum >/dev/null
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+}
+
+# mem_probe: seconds to fill 512 MiB of fresh memory (python3). Large-input runs allocate
+# hundreds of MiB; on this VM, page faults sometimes get several times slower while the CPU
+# probe stays put, and every tool's time with them.
+mem_probe() {
+    python3 -c 'import time; t = time.perf_counter(); b = b"x" * (512 << 20); print(f"{time.perf_counter() - t:.2f}")'
+}
+
+# bench_lock: one benchmark at a time (bench/sbom.sh and bench/compare.sh share the lock, as
+# they would disturb each other's numbers and share target/bench/); waits up to 30 minutes.
+bench_lock() {
+    mkdir -p target/bench
+    exec 9>target/bench/.lock
+    if ! flock -n 9; then
+        echo "another bench/sbom.sh or bench/compare.sh is running: waiting for it (at most 30 min)"
+        flock -w 1800 9 || die "still locked after 30 minutes (target/bench/.lock)"
+    fi
+}
+
 # machine_meta: key=value lines about the machine, for meta.txt.
 machine_meta() {
     local cpu_model
@@ -43,6 +72,8 @@ machine_meta() {
     printf 'mem_total=%s\n' "$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576; exit}' /proc/meminfo 2>/dev/null || echo unknown)"
     printf 'kernel=%s\n' "$(uname -sr)"
     printf 'load_before=%s\n' "$(loadavg)"
+    printf 'cpu_probe_before=%s\n' "$(cpu_probe)"
+    printf 'mem_probe_before=%s\n' "$(mem_probe)"
     printf 'hyperfine=%s\n' "$(hyperfine --version | head -n 1)"
 }
 

@@ -44,6 +44,7 @@ repo_root=$(cd -- "$script_dir/.." && pwd -P)
 . "$script_dir/lib.sh"
 cd -- "$repo_root"
 [[ -f Cargo.toml && -f bench/sbom.sh ]] || die "not a minicheck checkout: $repo_root"
+bench_lock
 
 runs=${BENCH_RUNS:-30}
 warmup=${BENCH_WARMUP:-5}
@@ -230,7 +231,7 @@ while IFS=$'\t' read -r id format kind from to; do
         --command-name "jq empty" "jq empty -- '$from' '$to'"
     echo "$id.load_after=$(loadavg)" >>"$meta"
 done <"$pairs"
-echo "load_after=$(loadavg)" >>"$meta"
+{ echo "load_after=$(loadavg)"; echo "cpu_probe_after=$(cpu_probe)"; echo "mem_probe_after=$(mem_probe)"; } >>"$meta"
 
 # ---------------------------------------------------------------- report
 note "report ($out/report.md)"
