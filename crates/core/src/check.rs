@@ -102,12 +102,3 @@ fn mask_graph(report: &mut FileReport) {
         }
     }
 }
-
-impl FileReport {
-    pub fn count(&self, severity: crate::report::Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count()
-    }
-}

@@ -3,7 +3,7 @@
 //! whole file. Each code that suppresses nothing becomes an MC009 finding, so stale ignores
 //! surface.
 
-use crate::dockerfile::{Comment, Dockerfile, Span};
+use crate::dockerfile::{Comment, Dockerfile};
 use crate::report::Finding;
 use crate::rules::{self, mc009_unused_ignore::UnusedIgnore};
 
@@ -79,14 +79,10 @@ pub fn apply(dockerfile: &Dockerfile, findings: &mut Vec<Finding>) {
         };
         findings.push(
             UnusedIgnore::META
-                .finding(message, comment_span(ignore.comment))
+                .finding(message, ignore.comment.span)
                 .with_help("remove the code from the comment (or the comment)"),
         );
     }
-}
-
-fn comment_span(comment: &Comment) -> Span {
-    comment.span
 }
 
 fn collect(dockerfile: &Dockerfile) -> Vec<Ignore<'_>> {

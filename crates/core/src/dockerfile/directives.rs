@@ -50,9 +50,7 @@ impl DirectiveParser {
 fn match_directive(line: &str) -> Option<ParsedDirective> {
     let is_s = |c: char| matches!(c, ' ' | '\t' | '\n' | '\u{0C}' | '\r');
     let rest = line.strip_prefix('#')?;
-    let after_hash = line.len() - rest.len();
     let rest_trim = rest.trim_start_matches(is_s);
-    let name_start = line.len() - rest_trim.len();
     let mut chars = rest_trim.char_indices();
     match chars.next() {
         Some((_, c)) if c.is_ascii_alphabetic() => {}
@@ -70,7 +68,6 @@ fn match_directive(line: &str) -> Option<ParsedDirective> {
         return None;
     }
     let value_start = line.len() - value_part.len();
-    let _ = (after_hash, name_start);
     Some(ParsedDirective {
         name: name.to_ascii_lowercase(),
         value: value.to_string(),
