@@ -279,3 +279,16 @@ pub enum FailOn {
     Info,
     Never,
 }
+
+impl FailOn {
+    pub fn threshold(self) -> minicheck_core::config::Threshold {
+        use minicheck_core::config::Threshold;
+        use minicheck_core::report::Severity;
+        match self {
+            FailOn::Error => Threshold::At(Severity::Error),
+            FailOn::Warning => Threshold::At(Severity::Warning),
+            FailOn::Info => Threshold::At(Severity::Info),
+            FailOn::Never => Threshold::Never,
+        }
+    }
+}

@@ -5,10 +5,9 @@ use crate::config::Configs;
 use crate::discover::{self, Input};
 use crate::output;
 use anyhow::{Context, Result, bail};
-use minicheck_core::check::{CheckOptions, check_dockerfile};
-use minicheck_core::config::Threshold;
+use minicheck_core::check::{self, CheckOptions, check_dockerfile};
 use minicheck_core::platform::Platform;
-use minicheck_core::report::{self, Report, Severity};
+use minicheck_core::report::{self, Report};
 use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::io::Read;
@@ -76,11 +75,11 @@ pub fn check_inputs(
             let mut file_options = options.clone();
             file_options.config = (*config).clone();
             let file = check_dockerfile(&name, &text, &file_options);
-            let threshold = threshold(policy.fail_on, config.failure_threshold);
-            let fails = file
-                .findings
-                .iter()
-                .any(|f| threshold.is_some_and(|t| f.severity >= t));
+            let threshold = check::threshold(
+                policy.fail_on.map(FailOn::threshold),
+                config.failure_threshold,
+            );
+            let fails = file.fails(threshold);
             Ok((file, fails))
         })
         .collect::<Result<Vec<_>>>()?;
@@ -90,19 +89,6 @@ pub fn check_inputs(
         comparisons: Vec::new(),
     };
     Ok((report, fails))
-}
-
-/// `--fail-on` wins; else the file's configuration; else errors fail.
-fn threshold(flag: Option<FailOn>, config: Option<Threshold>) -> Option<Severity> {
-    match (flag, config) {
-        (Some(FailOn::Error), _) => Some(Severity::Error),
-        (Some(FailOn::Warning), _) => Some(Severity::Warning),
-        (Some(FailOn::Info), _) => Some(Severity::Info),
-        (Some(FailOn::Never), _) => None,
-        (None, Some(Threshold::At(severity))) => Some(severity),
-        (None, Some(Threshold::Never)) => None,
-        (None, None) => Some(Severity::Error),
-    }
 }
 
 fn use_color(choice: Color, to_file: bool) -> bool {

@@ -5,6 +5,7 @@ use crate::args::{BuildArgs, CompareArgs, CompareFormat, PolicyArgs, RegistryArg
 use crate::registry::{ImageFacts, Registry, RegistryOptions, SbomOutcome};
 use anyhow::{Context, Result, anyhow, bail};
 use minicheck_core::catalog::{Catalog, Variant};
+use minicheck_core::comparison::plan::{self, BaseRevision};
 use minicheck_core::comparison::{Comparison, FileComparison, Side};
 use minicheck_core::config::Config;
 use minicheck_core::platform::Platform;
@@ -178,7 +179,8 @@ fn side_of(facts: ImageFacts) -> Side {
 }
 
 /// `check --compare`: per file, the final image against its dev twin and, with `--base-ref`,
-/// against the base revision's final image.
+/// against the base revision's final image. The core plans; this reads the base revision with
+/// git and fetches the images.
 pub fn comparisons(
     report: &Report,
     build: &BuildArgs,
@@ -188,120 +190,40 @@ pub fn comparisons(
 ) -> Result<Vec<FileComparison>> {
     let platform = Platform::parse(&build.platform).map_err(anyhow::Error::msg)?;
     let configs = crate::config::Configs::new(policy.config.as_deref())?;
-    let options = crate::check::options(build)?;
-    // What to compare, per file: (twin pair, base image).
-    struct Plan {
-        path: String,
-        image: Option<ImageRef>,
-        twin: Option<(ImageRef, ImageRef)>,
-        base: Option<ImageRef>,
-        notes: Vec<String>,
-    }
+    let mut options = crate::check::options(build)?;
     let mut plans = Vec::new();
     for file in &report.files {
-        let mut plan = Plan {
-            path: file.path.clone(),
-            image: None,
-            twin: None,
-            base: None,
-            notes: Vec::new(),
-        };
-        let Some(image) = file.graph.final_stage().and_then(|s| s.base.image.clone()) else {
-            plan.notes
-                .push("the final image is unresolved or scratch: nothing to compare".into());
-            plans.push(plan);
-            continue;
-        };
         let path = (file.path != "-").then(|| Path::new(&file.path));
-        let config = configs.for_file(path)?;
-        let catalog = Catalog::new(&config);
-        match catalog.classify(&image).map(|c| c.variant) {
-            Some(Variant::Production) => match catalog.dev_twin(&image) {
-                Some(dev) => plan.twin = Some((dev, image.clone())),
-                None => plan
-                    .notes
-                    .push("the catalog knows no dev twin of the final image".into()),
-            },
-            Some(Variant::Dev) => match catalog.production_twins(&image).into_iter().next() {
-                Some(prod) => plan.twin = Some((image.clone(), prod)),
-                None => plan
-                    .notes
-                    .push("the catalog knows no production twin".into()),
-            },
-            None => plan
-                .notes
-                .push("the final image is from no catalog vendor: it has no twin".into()),
-        }
-        if let (Some(base_ref), Some(path)) = (base_ref, path) {
-            match base_image(base_ref, path, &options, &config)? {
-                BaseImage::Image(i) => plan.base = Some(i),
-                BaseImage::Missing(note) => plan.notes.push(note),
-            }
-        }
-        plan.image = Some(image);
-        plans.push(plan);
+        options.config = (*configs.for_file(path)?).clone();
+        let base_text = match (base_ref, path) {
+            (Some(base_ref), Some(path)) => Some((base_ref, base_text(base_ref, path)?)),
+            _ => None,
+        };
+        let base = match &base_text {
+            None => BaseRevision::NotAsked,
+            Some((base_ref, None)) => BaseRevision::Absent { base_ref },
+            Some((base_ref, Some(text))) => BaseRevision::Text { base_ref, text },
+        };
+        plans.push(plan::plan(file, &options, base));
     }
-    let mut wanted: Vec<ImageRef> = Vec::new();
-    for plan in &plans {
-        for image in plan
-            .twin
-            .iter()
-            .flat_map(|(a, b)| [a, b])
-            .chain(plan.base.iter())
-            .chain(plan.image.iter())
-        {
-            if !wanted.contains(image) {
-                wanted.push(image.clone());
-            }
-        }
-    }
+    let wanted = plan::images_to_fetch(&plans);
     let fetched = fetch_images(&wanted, registry, &platform)?;
     let side = |image: &ImageRef| -> Result<Side, String> {
-        let i = wanted.iter().position(|w| w == image).unwrap_or(0);
-        match fetched.get(i) {
+        match wanted
+            .iter()
+            .position(|w| w == image)
+            .and_then(|i| fetched.get(i))
+        {
             Some(Ok(side)) => Ok(side.clone()),
             Some(Err(e)) => Err(format!("{e:#}")),
             None => Err("not fetched".into()),
         }
     };
-    let mut out = Vec::new();
-    for plan in plans {
-        let mut notes = plan.notes;
-        let mut pair = |from: &ImageRef, to: &ImageRef| match (side(from), side(to)) {
-            (Ok(a), Ok(b)) => Some(Comparison::new(a, b)),
-            (Err(e), _) | (_, Err(e)) => {
-                notes.push(redact(&e).into_owned());
-                None
-            }
-        };
-        let twin = plan.twin.as_ref().and_then(|(a, b)| pair(a, b));
-        let base = match (&plan.base, &plan.image) {
-            (Some(base), Some(image)) => pair(base, image),
-            _ => None,
-        };
-        out.push(FileComparison {
-            path: plan.path,
-            image: plan.image.map(|i| redact(&i.familiar()).into_owned()),
-            twin,
-            base,
-            notes,
-        });
-    }
-    Ok(out)
+    Ok(plans.into_iter().map(|p| p.complete(side)).collect())
 }
 
-enum BaseImage {
-    Image(ImageRef),
-    Missing(String),
-}
-
-/// The final image of the Dockerfile as it was at `base_ref` (`git show REF:./path`).
-fn base_image(
-    base_ref: &str,
-    path: &Path,
-    options: &minicheck_core::check::CheckOptions,
-    config: &Config,
-) -> Result<BaseImage> {
+/// The Dockerfile's text at `base_ref` (`git show REF:./path`); `None` when it did not exist.
+fn base_text(base_ref: &str, path: &Path) -> Result<Option<String>> {
     let spec = format!("{base_ref}:./{}", path.display());
     let output = std::process::Command::new("git")
         .args(["show", &spec])
@@ -310,25 +232,11 @@ fn base_image(
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         if stderr.contains("does not exist") || stderr.contains("exists on disk, but not in") {
-            return Ok(BaseImage::Missing(format!(
-                "new since {base_ref}: no base image"
-            )));
+            return Ok(None);
         }
         bail!("git show {spec}: {}", stderr.trim());
     }
-    let text = String::from_utf8_lossy(&output.stdout);
-    let mut options = options.clone();
-    options.config = config.clone();
-    let base =
-        minicheck_core::check::check_dockerfile(&path.display().to_string(), &text, &options);
-    Ok(
-        match base.graph.final_stage().and_then(|s| s.base.image.clone()) {
-            Some(image) => BaseImage::Image(image),
-            None => BaseImage::Missing(format!(
-                "the final image at {base_ref} is unresolved or scratch"
-            )),
-        },
-    )
+    Ok(Some(String::from_utf8_lossy(&output.stdout).into_owned()))
 }
 
 /// For `minicheck comment`: the comparison table in Markdown.

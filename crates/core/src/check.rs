@@ -102,3 +102,35 @@ fn mask_graph(report: &mut FileReport) {
         }
     }
 }
+
+/// The severity at and above which a file's findings fail the run: the host's own setting
+/// (`--fail-on`, the action's `fail-on`) wins over the file's `failure-threshold`; with
+/// neither, errors fail. `None`: this file never fails the run.
+pub fn threshold(
+    flag: Option<crate::config::Threshold>,
+    config: Option<crate::config::Threshold>,
+) -> Option<crate::report::Severity> {
+    use crate::config::Threshold;
+    match flag.or(config) {
+        Some(Threshold::At(severity)) => Some(severity),
+        Some(Threshold::Never) => None,
+        None => Some(crate::report::Severity::Error),
+    }
+}
+
+#[cfg(test)]
+mod threshold_tests {
+    use super::threshold;
+    use crate::config::Threshold::{At, Never};
+    use crate::report::Severity::{Error, Info, Warning};
+
+    #[test]
+    fn the_flag_wins_over_the_file_and_errors_fail_by_default() {
+        assert_eq!(threshold(None, None), Some(Error));
+        assert_eq!(threshold(None, Some(At(Warning))), Some(Warning));
+        assert_eq!(threshold(None, Some(Never)), None);
+        assert_eq!(threshold(Some(At(Info)), Some(Never)), Some(Info));
+        assert_eq!(threshold(Some(Never), Some(At(Info))), None);
+        assert_eq!(threshold(Some(At(Error)), Some(At(Info))), Some(Error));
+    }
+}

@@ -6,6 +6,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod review;
 pub mod sarif;
 #[cfg(test)]
 mod test_support;
@@ -107,6 +108,14 @@ pub struct FileReport {
     pub dockerfile: Dockerfile,
     pub graph: StageGraph,
     pub findings: Vec<Finding>,
+}
+
+impl FileReport {
+    /// Whether any finding is at or above `threshold` (`None`: never fails); see
+    /// [`crate::check::threshold`].
+    pub fn fails(&self, threshold: Option<Severity>) -> bool {
+        threshold.is_some_and(|t| self.findings.iter().any(|f| f.severity >= t))
+    }
 }
 
 /// The result of one run over many files, in a deterministic order.

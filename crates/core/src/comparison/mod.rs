@@ -2,6 +2,8 @@
 //! Hosts fill in each [`Side`] from what they fetched or read; everything derived (deltas,
 //! diff) is computed here once, and the views in `report::comparison` only format it.
 
+pub mod plan;
+
 use crate::compare::{PackageDiff, diff_packages};
 use crate::sbom::Package;
 use serde::Serialize;
