@@ -149,6 +149,76 @@ export function render(
   renderOptions?: RenderOptions | null,
 ): string;
 
+/** What `analyze` decides and renders beyond the check. Unknown keys are an error. */
+export interface AnalyzeOptions {
+  /** Wins over each file's `failure-threshold` (as `--fail-on`); default: the file's, else `error`. */
+  failOn?: Severity | "never" | null;
+  /** The views to render. */
+  formats?: Format[] | null;
+  renderOptions?: RenderOptions | null;
+  /** Also return one review comment per finding. */
+  review?: boolean | null;
+}
+
+/** A pull-request review comment for one finding. */
+export interface ReviewComment {
+  /** Relative to `renderOptions.root`, with `/`. */
+  path: string;
+  start_line: number;
+  /** GitHub's `line`: the last line covered. */
+  line: number;
+  rule: string;
+  severity: Severity;
+  /** `<!-- minicheck-review:MC001 -->`, the first line of `body`. */
+  marker: string;
+  /** Markdown; a ```suggestion block when the finding has a mechanical fix. */
+  body: string;
+}
+
+export interface Analysis {
+  /** The JSON view (`check --format json`) as text. */
+  json: string;
+  /** Some file has a finding at or above its threshold. */
+  failed: boolean;
+  failedFiles: string[];
+  summary: { files: number; findings: number; errors: number; warnings: number; info: number };
+  /** Format name → text, for each of `formats`. */
+  views: Partial<Record<Format, string>>;
+  review: ReviewComment[];
+}
+
+/** Checks once and returns the decision and every view asked for, all of the same report. */
+export function analyze(
+  files: DockerfileInput[],
+  options?: CheckOptions | null,
+  analysis?: AnalyzeOptions | null,
+): Analysis;
+
+/** What `check --compare` compares for one file; images are normalised references. */
+export interface ComparisonPlan {
+  path: string;
+  image: string | null;
+  /** `[dev, production]`. */
+  twin: [string, string] | null;
+  base: string | null;
+  notes: string[];
+}
+
+/** Plans the comparisons. With `baseRef`, `texts` holds each file's text at the base revision,
+ * in the order of `files` (`null`: the file is new). `images` lists every image to fetch once. */
+export function planComparisons(
+  files: DockerfileInput[],
+  options?: CheckOptions | null,
+  base?: { baseRef?: string | null; texts?: (string | null)[] | null } | null,
+): { plans: ComparisonPlan[]; images: string[] };
+
+/** The plans with what the host fetched per image (a side, or the error), as
+ * `CheckOptions.comparisons` takes them; failures become notes, secrets masked. */
+export function completeComparisons(
+  plans: ComparisonPlan[],
+  fetched: { image: string; side?: Side | null; error?: string | null }[],
+): FileComparisonInput[];
+
 /** A `.minicheck.yaml`, read and checked as the CLI reads it. Throws
  * `path:line:column: message` (path defaults to `.minicheck.yaml`). */
 export function parseConfig(text: string, path?: string | null): Config;

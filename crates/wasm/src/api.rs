@@ -4,17 +4,19 @@
 
 use crate::error::Error;
 use crate::input::{
-    BuildArgs, ChallengeInput, CheckInput, ConfigInput, FileComparisonInput, FileInput,
-    PackageInput, PairInput, RenderInput, SideInput,
+    AnalyzeInput, BaseInput, BuildArgs, ChallengeInput, CheckInput, ConfigInput, FetchedInput,
+    FileComparisonInput, FileInput, PackageInput, PairInput, PlanInput, RenderInput, SideInput,
 };
 use crate::output::{
-    ChallengeOutput, ClassifiedOutput, ConfigOutput, ImageRefOutput, RuleOutput, SbomOutput,
-    TokenOutput,
+    AnalysisOutput, ChallengeOutput, ClassifiedOutput, ConfigOutput, FileComparisonOutput,
+    ImageRefOutput, PlanOutput, PlansOutput, RuleOutput, SbomOutput, TokenOutput,
 };
 use minicheck_core::catalog::{self, Catalog};
-use minicheck_core::check::{CheckOptions, check_dockerfile};
+use minicheck_core::check::{self, CheckOptions, check_dockerfile};
 use minicheck_core::compare::PackageDiff;
+use minicheck_core::comparison::plan::{self, BaseRevision, Plan};
 use minicheck_core::comparison::{Comparison, FileComparison, Side};
+use minicheck_core::config::Threshold;
 use minicheck_core::config::{Config, parse_config};
 use minicheck_core::oci::{
     self, AttestationSource, Challenge, DEFAULT_SBOM_PREFERENCE, Descriptor, Document, Expected,
@@ -22,6 +24,7 @@ use minicheck_core::oci::{
 };
 use minicheck_core::platform::Platform;
 use minicheck_core::reference::ImageRef;
+use minicheck_core::report::Severity;
 use minicheck_core::report::{self, Report};
 use minicheck_core::rules::{self, RULES};
 use minicheck_core::sbom::{self, Package};
@@ -94,9 +97,18 @@ fn build_arg(name: &str, value: &str, shown: &str) -> Result<(String, String), E
 /// Checks every file (each with its own configuration when it gives one) into one [`Report`],
 /// in input order, with the host's comparisons attached.
 pub fn check(files: &[FileInput], input: &CheckInput) -> Result<Report, Error> {
+    Ok(check_with_options(files, input)?.0)
+}
+
+/// [`check`], and the options each file was checked with (its configuration included).
+fn check_with_options(
+    files: &[FileInput],
+    input: &CheckInput,
+) -> Result<(Report, Vec<CheckOptions>), Error> {
     let mut options = check_options(input)?;
     let shared = optional_config(input.config.as_deref(), input.config_path.as_deref())?;
     let mut report = Report::default();
+    let mut used = Vec::new();
     for file in files {
         options.config = match &file.config {
             Some(text) => config(text, file.config_path.as_deref())?,
@@ -105,6 +117,7 @@ pub fn check(files: &[FileInput], input: &CheckInput) -> Result<Report, Error> {
         report
             .files
             .push(check_dockerfile(&file.path, &file.text, &options));
+        used.push(options.clone());
     }
     report.comparisons = input
         .comparisons
@@ -112,7 +125,138 @@ pub fn check(files: &[FileInput], input: &CheckInput) -> Result<Report, Error> {
         .flatten()
         .map(file_comparison)
         .collect();
-    Ok(report)
+    Ok((report, used))
+}
+
+/// `failOn` as the CLI's `--fail-on` reads it.
+fn fail_on(name: &str) -> Result<Threshold, Error> {
+    match name {
+        "never" => Ok(Threshold::Never),
+        other => Severity::parse(other).map(Threshold::At).ok_or_else(|| {
+            Error::input(format!(
+                "failOn {other:?}: expected error, warning, info or never"
+            ))
+        }),
+    }
+}
+
+/// `analyze`: one check, then the decision (does it fail?) and every view asked for, all of
+/// the same report.
+pub fn analyze(
+    files: &[FileInput],
+    input: &CheckInput,
+    analysis: &AnalyzeInput,
+) -> Result<AnalysisOutput, Error> {
+    let flag = analysis.fail_on.as_deref().map(fail_on).transpose()?;
+    let formats = analysis
+        .formats
+        .iter()
+        .flatten()
+        .map(|name| Ok((name.clone(), Format::parse(name)?)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let (report, used) = check_with_options(files, input)?;
+    let render_options = analysis.render_options.clone().unwrap_or_default();
+    let failed_files: Vec<String> = report
+        .files
+        .iter()
+        .zip(&used)
+        .filter(|(file, options)| {
+            file.fails(check::threshold(flag, options.config.failure_threshold))
+        })
+        .map(|(file, _)| file.path.clone())
+        .collect();
+    Ok(AnalysisOutput {
+        json: report::json::render(&report),
+        failed: !failed_files.is_empty(),
+        failed_files,
+        summary: report.summary(),
+        views: formats
+            .into_iter()
+            .map(|(name, format)| (name, render_report(&report, format, &render_options)))
+            .collect(),
+        review: if analysis.review.unwrap_or(false) {
+            report::review::render(&report, render_options.root.as_deref())
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+/// `planComparisons`: what `check --compare` compares for each file.
+pub fn plan_comparisons(
+    files: &[FileInput],
+    input: &CheckInput,
+    base: &BaseInput,
+) -> Result<PlansOutput, Error> {
+    let texts = base.texts.clone().unwrap_or_default();
+    if base.base_ref.is_some() && texts.len() != files.len() {
+        return Err(Error::input(format!(
+            "base.texts: {} texts for {} files",
+            texts.len(),
+            files.len()
+        )));
+    }
+    let (report, used) = check_with_options(files, input)?;
+    let plans: Vec<Plan> = report
+        .files
+        .iter()
+        .zip(&used)
+        .enumerate()
+        .map(|(i, (file, options))| {
+            let revision = match (&base.base_ref, texts.get(i)) {
+                (Some(base_ref), Some(Some(text))) => BaseRevision::Text { base_ref, text },
+                (Some(base_ref), _) => BaseRevision::Absent { base_ref },
+                (None, _) => BaseRevision::NotAsked,
+            };
+            plan::plan(file, options, revision)
+        })
+        .collect();
+    Ok(PlansOutput {
+        images: plan::images_to_fetch(&plans)
+            .iter()
+            .map(ImageRef::normalized)
+            .collect(),
+        plans: plans.iter().map(PlanOutput::from).collect(),
+    })
+}
+
+/// `completeComparisons`: the plans with what the host fetched, as `check`'s `comparisons`.
+pub fn complete_comparisons(
+    plans: &[PlanInput],
+    fetched: &[FetchedInput],
+) -> Result<Vec<FileComparisonOutput>, Error> {
+    let image = |text: &str| ImageRef::parse(text).map_err(Error::from);
+    let fetched = fetched
+        .iter()
+        .map(|f| Ok((image(&f.image)?, f)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let side = |wanted: &ImageRef| -> Result<Side, String> {
+        match fetched.iter().find(|(i, _)| i == wanted) {
+            Some((_, FetchedInput { side: Some(s), .. })) => Ok(side(s)),
+            Some((_, FetchedInput { error: Some(e), .. })) => Err(e.clone()),
+            Some(_) => Err(format!(
+                "{}: neither a side nor an error",
+                wanted.familiar()
+            )),
+            None => Err(format!("{}: not fetched", wanted.familiar())),
+        }
+    };
+    plans
+        .iter()
+        .map(|p| {
+            let plan = Plan {
+                path: p.path.clone(),
+                image: p.image.as_deref().map(image).transpose()?,
+                twin: match &p.twin {
+                    Some((a, b)) => Some((image(a)?, image(b)?)),
+                    None => None,
+                },
+                base: p.base.as_deref().map(image).transpose()?,
+                notes: p.notes.clone(),
+            };
+            Ok(FileComparisonOutput::from(&plan.complete(side)))
+        })
+        .collect()
 }
 
 /// `check`: the JSON view, exactly as `minicheck check --format json` prints it.

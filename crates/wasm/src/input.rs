@@ -178,3 +178,50 @@ pub struct ChallengeInput {
     #[serde(default)]
     pub token68: Option<String>,
 }
+
+/// `analyze`: what to decide and render beyond the check itself.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct AnalyzeInput {
+    /// `error`, `warning`, `info` or `never`; wins over each file's `failure-threshold`.
+    pub fail_on: Option<String>,
+    /// The views to render, by format name.
+    pub formats: Option<Vec<String>>,
+    pub render_options: Option<RenderInput>,
+    /// Also return the review comments.
+    pub review: Option<bool>,
+}
+
+/// `planComparisons`: the base revision of every file, in the order of the files.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct BaseInput {
+    /// The base revision's name, shown in notes; none: no base comparison.
+    pub base_ref: Option<String>,
+    /// Per file: its text at the base revision, or `null` when it did not exist there.
+    pub texts: Option<Vec<Option<String>>>,
+}
+
+/// A plan handed back by the host to `completeComparisons`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlanInput {
+    pub path: String,
+    #[serde(default)]
+    pub image: Option<String>,
+    #[serde(default)]
+    pub twin: Option<(String, String)>,
+    #[serde(default)]
+    pub base: Option<String>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// What the host got for one image: a side, or why not.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FetchedInput {
+    pub image: String,
+    #[serde(default)]
+    pub side: Option<SideInput>,
+    #[serde(default)]
+    pub error: Option<String>,
+}

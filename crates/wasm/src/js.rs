@@ -10,8 +10,8 @@ use crate::api;
 use crate::error::Error;
 use crate::fields::{fields_of, unknown_field};
 use crate::input::{
-    ChallengeInput, CheckInput, ConfigInput, FileComparisonInput, FileInput, PackageInput,
-    RenderInput, SideInput,
+    AnalyzeInput, BaseInput, ChallengeInput, CheckInput, ConfigInput, FetchedInput,
+    FileComparisonInput, FileInput, PackageInput, PlanInput, RenderInput, SideInput,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -116,6 +116,35 @@ pub fn render(
     let options: CheckInput = options_or_default(options, "options")?;
     let render_options: RenderInput = options_or_default(render_options, "renderOptions")?;
     api::render(&files, &options, format, &render_options).map_err(err)
+}
+
+#[wasm_bindgen]
+pub fn analyze(files: JsValue, options: JsValue, analysis: JsValue) -> JsResult {
+    let files = files_from_js(files)?;
+    let options: CheckInput = options_or_default(options, "options")?;
+    if analysis.is_object() {
+        // The nested view options may not have unknown keys either.
+        let render = js_sys::Reflect::get(&analysis, &JsValue::from_str("renderOptions"))
+            .unwrap_or(JsValue::UNDEFINED);
+        check_keys::<RenderInput>(&render, "analysis.renderOptions")?;
+    }
+    let analysis: AnalyzeInput = options_or_default(analysis, "analysis")?;
+    to_js(&api::analyze(&files, &options, &analysis).map_err(err)?)
+}
+
+#[wasm_bindgen(js_name = planComparisons)]
+pub fn plan_comparisons(files: JsValue, options: JsValue, base: JsValue) -> JsResult {
+    let files = files_from_js(files)?;
+    let options: CheckInput = options_or_default(options, "options")?;
+    let base: BaseInput = options_or_default(base, "base")?;
+    to_js(&api::plan_comparisons(&files, &options, &base).map_err(err)?)
+}
+
+#[wasm_bindgen(js_name = completeComparisons)]
+pub fn complete_comparisons(plans: JsValue, fetched: JsValue) -> JsResult {
+    let plans: Vec<PlanInput> = from_js(plans, "plans")?;
+    let fetched: Vec<FetchedInput> = from_js(fetched, "fetched")?;
+    to_js(&api::complete_comparisons(&plans, &fetched).map_err(err)?)
 }
 
 #[wasm_bindgen(js_name = parseConfig)]

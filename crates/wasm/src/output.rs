@@ -299,3 +299,110 @@ impl From<&Config> for ConfigOutput {
         }
     }
 }
+
+/// `analyze`: the report once, and every view and decision the host asked for.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalysisOutput {
+    /// The JSON view, as text (the host parses it, or writes it as the `findings` output).
+    pub json: String,
+    /// Whether any file has a finding at or above its threshold.
+    pub failed: bool,
+    /// The paths of those files.
+    pub failed_files: Vec<String>,
+    pub summary: minicheck_core::report::Summary,
+    /// Format name → rendered text.
+    pub views: BTreeMap<String, String>,
+    /// With `review`: one per finding.
+    pub review: Vec<minicheck_core::report::review::ReviewComment>,
+}
+
+/// A comparison plan, with image references as normalised strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanOutput {
+    pub path: String,
+    pub image: Option<String>,
+    /// `[dev, production]`.
+    pub twin: Option<(String, String)>,
+    pub base: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl From<&minicheck_core::comparison::plan::Plan> for PlanOutput {
+    fn from(p: &minicheck_core::comparison::plan::Plan) -> Self {
+        PlanOutput {
+            path: p.path.clone(),
+            image: p.image.as_ref().map(ImageRef::normalized),
+            twin: p
+                .twin
+                .as_ref()
+                .map(|(a, b)| (a.normalized(), b.normalized())),
+            base: p.base.as_ref().map(ImageRef::normalized),
+            notes: p.notes.clone(),
+        }
+    }
+}
+
+/// `planComparisons`: the plans and every image they need, each once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlansOutput {
+    pub plans: Vec<PlanOutput>,
+    pub images: Vec<String>,
+}
+
+/// A side in the shape `FileComparisonInput` takes back (camelCase).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SideOutput {
+    pub label: String,
+    pub digest: Option<String>,
+    pub platform: Option<String>,
+    pub compressed_size: Option<u64>,
+    pub packages: Option<Vec<Package>>,
+    pub note: Option<String>,
+}
+
+impl From<&minicheck_core::comparison::Side> for SideOutput {
+    fn from(s: &minicheck_core::comparison::Side) -> Self {
+        SideOutput {
+            label: s.label.clone(),
+            digest: s.digest.clone(),
+            platform: s.platform.clone(),
+            compressed_size: s.compressed_size,
+            packages: s.packages.clone(),
+            note: s.note.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SidesOutput {
+    pub from: SideOutput,
+    pub to: SideOutput,
+}
+
+/// `completeComparisons`: one per plan, in the shape `CheckOptions.comparisons` takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileComparisonOutput {
+    pub path: String,
+    pub image: Option<String>,
+    pub twin: Option<SidesOutput>,
+    pub base: Option<SidesOutput>,
+    pub notes: Vec<String>,
+}
+
+impl From<&minicheck_core::comparison::FileComparison> for FileComparisonOutput {
+    fn from(f: &minicheck_core::comparison::FileComparison) -> Self {
+        let pair = |c: &minicheck_core::comparison::Comparison| SidesOutput {
+            from: SideOutput::from(&c.from),
+            to: SideOutput::from(&c.to),
+        };
+        FileComparisonOutput {
+            path: f.path.clone(),
+            image: f.image.clone(),
+            twin: f.twin.as_ref().map(pair),
+            base: f.base.as_ref().map(pair),
+            notes: f.notes.clone(),
+        }
+    }
+}

@@ -545,3 +545,72 @@ fn digests_tags_and_paths() {
     );
     assert!(api::blob_path("library/python", "latest").is_err());
 }
+
+// ---------------------------------------------------------------------------------------------
+// analyze, planComparisons, completeComparisons
+
+#[test]
+fn analyze_decides_failure_per_file_threshold_and_renders_every_view_of_one_check() {
+    use crate::input::AnalyzeInput;
+    let mut inputs = files(&[
+        ("bad/Dockerfile", BAD),
+        ("good/Dockerfile", GOOD),
+        ("direct/Dockerfile", "FROM cgr.dev/chainguard/python:latest-dev\n"),
+    ]);
+    // The good file's own configuration fails on warnings; it has none, so it still passes.
+    inputs[1].config = Some("failure-threshold: warning\n".into());
+    let analysis: AnalyzeInput = from(json!({
+        "formats": ["json", "github", "markdown"],
+        "renderOptions": {"root": "."},
+        "review": true
+    }));
+    let out = api::analyze(&inputs, &CheckInput::default(), &analysis).unwrap();
+    assert!(out.failed);
+    assert_eq!(out.failed_files, ["bad/Dockerfile", "direct/Dockerfile"]);
+    assert_eq!(out.views["json"], out.json);
+    assert!(out.views["github"].starts_with("::error file=bad/Dockerfile"));
+    assert!(out.views["markdown"].contains("MC001"));
+    assert_eq!(out.summary.findings, out.review.len());
+    assert!(out.review.iter().any(|c| c.body.contains("```suggestion")));
+
+    // failOn wins over the file's configuration; never never fails.
+    let never: AnalyzeInput = from(json!({"failOn": "never"}));
+    let out = api::analyze(&inputs, &CheckInput::default(), &never).unwrap();
+    assert!(!out.failed && out.views.is_empty() && out.review.is_empty());
+    let bad: AnalyzeInput = from(json!({"failOn": "fatal"}));
+    let e = api::analyze(&inputs, &CheckInput::default(), &bad).unwrap_err();
+    assert!(e.to_string().contains("expected error, warning, info or never"), "{e}");
+    let bad: AnalyzeInput = from(json!({"formats": ["xml"]}));
+    assert!(api::analyze(&inputs, &CheckInput::default(), &bad).is_err());
+}
+
+#[test]
+fn plans_name_each_image_once_and_completion_turns_failures_into_notes() {
+    use crate::input::{BaseInput, FetchedInput, PlanInput};
+    let inputs = files(&[("Dockerfile", "FROM reg.mini.dev/python:3.13.5\n")]);
+    let base: BaseInput = from(json!({
+        "baseRef": "main",
+        "texts": ["FROM reg.mini.dev/python:3.13.5-dev\n"]
+    }));
+    let plans = api::plan_comparisons(&inputs, &CheckInput::default(), &base).unwrap();
+    assert_eq!(
+        plans.images,
+        ["reg.mini.dev/python:3.13.5-dev", "reg.mini.dev/python:3.13.5"]
+    );
+    let plan = &plans.plans[0];
+    assert_eq!(plan.base.as_deref(), Some("reg.mini.dev/python:3.13.5-dev"));
+
+    // What the host hands back: the plan as JSON, one side and one failure.
+    let plan_input: PlanInput = from(serde_json::to_value(plan).unwrap());
+    let fetched: Vec<FetchedInput> = from(json!([
+        {"image": "reg.mini.dev/python:3.13.5", "side": {"label": "reg.mini.dev/python:3.13.5", "compressedSize": 22}},
+        {"image": "reg.mini.dev/python:3.13.5-dev", "error": "reg.mini.dev: 503 Service Unavailable"}
+    ]));
+    let done = api::complete_comparisons(&[plan_input], &fetched).unwrap();
+    assert_eq!(done[0].twin, None);
+    assert_eq!(done[0].notes, ["reg.mini.dev: 503 Service Unavailable"]);
+
+    // The text count must match the files.
+    let short: BaseInput = from(json!({"baseRef": "main", "texts": []}));
+    assert!(api::plan_comparisons(&inputs, &CheckInput::default(), &short).is_err());
+}
