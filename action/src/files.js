@@ -1,0 +1,151 @@
+// Finding and reading the Dockerfiles and their `.minicheck.yaml`, as `minicheck check` does:
+// explicit files as given, directories searched for Dockerfile names with .gitignore honoured
+// (through git, which the runner's checkout has), and each file's configuration the first
+// `.minicheck.yaml` / `.minicheck.yml` walking up from its directory, unless `config` names one.
+
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+export class FileError extends Error {}
+
+/** Dockerfiles are small; anything larger is almost certainly not one (as the CLI). */
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+const CONFIG_NAMES = [".minicheck.yaml", ".minicheck.yml"];
+
+/** The Dockerfile names minicheck looks for in directories (crates/cli/discover.rs). */
+export function isDockerfileName(name) {
+  const lower = name.toLowerCase();
+  return (
+    lower === "dockerfile" ||
+    lower === "containerfile" ||
+    lower.startsWith("dockerfile.") ||
+    lower.startsWith("containerfile.") ||
+    lower.endsWith(".dockerfile") ||
+    lower.endsWith(".containerfile")
+  );
+}
+
+/** `./a/Dockerfile` → `a/Dockerfile`, with `/` separators. */
+function clean(p) {
+  let out = p.split(path.sep).join("/");
+  while (out.startsWith("./")) out = out.slice(2);
+  return out;
+}
+
+/** Files under `dir` that git does not ignore; `null` when `dir` is not in a git work tree. */
+function gitFiles(dir) {
+  try {
+    const out = execFileSync(
+      "git",
+      ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+      { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 256 << 20 },
+    );
+    return out.split("\0").filter(Boolean);
+  } catch {
+    return null;
+  }
+}
+
+/** Every file under `dir` but `.git`, for a directory outside git. */
+function walk(dir, prefix = "") {
+  const out = [];
+  for (const entry of readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    if (entry.name === ".git") continue;
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...walk(dir, rel));
+    else if (entry.isFile()) out.push(rel);
+  }
+  return out;
+}
+
+/** The inputs' paths expanded into Dockerfile paths: files in the order given, each
+ * directory's Dockerfiles sorted, duplicates removed. Paths stay as the user spelt them. */
+export function discover(paths, cwd = process.cwd()) {
+  const found = [];
+  for (const given of paths) {
+    let stat;
+    try {
+      stat = statSync(path.resolve(cwd, given));
+    } catch (e) {
+      throw new FileError(`cannot read ${given}: ${e.code === "ENOENT" ? "no such file or directory" : e.message}`);
+    }
+    if (stat.isDirectory()) {
+      const dir = path.resolve(cwd, given);
+      const files = (gitFiles(dir) ?? walk(dir))
+        .filter((f) => isDockerfileName(path.posix.basename(f)))
+        .map((f) => clean(path.join(given, f)))
+        // Tracked files deleted in the work tree are still listed by git.
+        .filter((f) => {
+          try {
+            return statSync(path.resolve(cwd, f)).isFile();
+          } catch {
+            return false;
+          }
+        })
+        .sort();
+      found.push(...files);
+    } else {
+      found.push(clean(given));
+    }
+  }
+  return [...new Set(found)];
+}
+
+/** A file's text, bounded as the CLI bounds it; invalid UTF-8 is replaced, as the CLI does. */
+export function readText(file, cwd = process.cwd()) {
+  let bytes;
+  try {
+    const full = path.resolve(cwd, file);
+    if (statSync(full).size > MAX_FILE_BYTES) {
+      throw new FileError(`${file} is larger than ${MAX_FILE_BYTES >> 20} MiB: not a Dockerfile`);
+    }
+    bytes = readFileSync(full);
+  } catch (e) {
+    if (e instanceof FileError) throw e;
+    throw new FileError(`cannot read ${file}: ${e.message}`);
+  }
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+}
+
+/**
+ * The configuration for each file: `{config, configPath}` (both `null` without one). With
+ * `explicit`, that file for every Dockerfile; else the nearest `.minicheck.yaml` up the tree.
+ * Each configuration file is read once.
+ */
+export function configsFor(files, explicit, cwd = process.cwd()) {
+  const texts = new Map();
+  const load = (file) => {
+    if (!texts.has(file)) {
+      try {
+        texts.set(file, readFileSync(path.resolve(cwd, file), "utf8"));
+      } catch (e) {
+        throw new FileError(`cannot read configuration ${file}: ${e.message}`);
+      }
+    }
+    return { config: texts.get(file), configPath: file };
+  };
+  if (explicit) {
+    const shared = load(explicit);
+    return files.map(() => shared);
+  }
+  return files.map((file) => {
+    let dir = path.dirname(path.resolve(cwd, file));
+    for (;;) {
+      for (const name of CONFIG_NAMES) {
+        const candidate = path.join(dir, name);
+        try {
+          if (statSync(candidate).isFile()) {
+            const shown = clean(path.relative(cwd, candidate)) || name;
+            return load(shown.startsWith("..") ? candidate : shown);
+          }
+        } catch {
+          // not here
+        }
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) return { config: null, configPath: null };
+      dir = parent;
+    }
+  });
+}

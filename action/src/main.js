@@ -1,0 +1,186 @@
+// The action: check the Dockerfiles with minicheck's core (WebAssembly), then annotate, write
+// the job summary, outputs and SARIF, keep one pull-request comment, and post review comments.
+// Every view is rendered by the core from one report (`analyze`); this file only moves bytes.
+//
+// Exit codes as the CLI's: 0 clean, 1 findings at or above the threshold, 2 input, config or
+// I/O error. GitHub failures on the comment or review never change the result: a read-only
+// token (forks, Dependabot) gets a warning and the summary still has the whole report.
+
+import * as core from "@actions/core";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import * as mc from "./wasm.js";
+import { readInputs, InputError } from "./inputs.js";
+import { discover, readText, configsFor, FileError } from "./files.js";
+import { baseTexts, comparisons } from "./compare.js";
+import { client, upsertComment, postReview } from "./github.js";
+
+const VERSION = mc.version();
+const USER_AGENT = `minicheck-action/${VERSION}`;
+/** Below GitHub's 65,536 characters whatever the text. */
+const MAX_COMMENT_BYTES = 65_000;
+
+/** The hidden first line of the comment: one per workflow, job and inputs (so per matrix leg
+ * whose inputs differ), unless the `key` input names it. FNV-1a 64, as `minicheck comment`. */
+export function commentKey(inputs, files, env = process.env) {
+  let text = "minicheck-comment-key-v1\n";
+  text += `workflow=${env.GITHUB_WORKFLOW ?? ""}\njob=${env.GITHUB_JOB ?? ""}\n`;
+  text += `target=${inputs.target ?? ""}\nplatform=${inputs.platform}\n`;
+  for (const arg of inputs.buildArgs) text += `build-arg=${arg.split("=", 1)[0]}\n`;
+  if (inputs.config) text += `config=${inputs.config}\n`;
+  for (const file of [...new Set(files)].sort()) text += `file=${file}\n`;
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, "0");
+}
+
+function readEvent(env) {
+  if (!env.GITHUB_EVENT_PATH) return {};
+  try {
+    return JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8"));
+  } catch (error) {
+    throw new InputError(`cannot read the event payload ${env.GITHUB_EVENT_PATH}: ${error.message}`);
+  }
+}
+
+function splitRepository(repository) {
+  const [owner, repo, extra] = (repository ?? "").split("/");
+  return owner && repo && !extra ? { owner, repo } : null;
+}
+
+async function run(env = process.env) {
+  const started = performance.now();
+  const inputs = readInputs(readEvent(env), env);
+  const cwd = process.cwd();
+  const paths = discover(inputs.paths, cwd);
+  if (paths.length === 0) core.warning(`minicheck: no Dockerfiles found in ${inputs.paths.join(", ")}`);
+  const configs = configsFor(paths, inputs.config, cwd);
+  const files = paths.map((p, i) => ({ path: p, text: readText(p, cwd), ...configs[i] }));
+  const checkOptions = {
+    target: inputs.target,
+    buildArgs: inputs.buildArgs,
+    platform: inputs.platform,
+  };
+
+  const repository = splitRepository(inputs.repository);
+  const pr = inputs.pull && repository ? { ...repository, number: inputs.pull.number } : null;
+  const github =
+    inputs.token && (inputs.comment || inputs.review || (inputs.compare && inputs.baseRef))
+      ? client({ token: inputs.token, apiUrl: inputs.apiUrl, userAgent: USER_AGENT })
+      : null;
+
+  // Size and package deltas; a failure here is a note in the report, never the step's result.
+  if (inputs.compare && files.length > 0) {
+    try {
+      const texts = inputs.baseRef ? await baseTexts(files, inputs.baseRef, { cwd, github, pr }) : null;
+      checkOptions.comparisons = await comparisons(files, checkOptions, {
+        baseRef: inputs.baseRef,
+        texts,
+        registry: {
+          platform: inputs.platform,
+          credentials: inputs.registry,
+          userAgent: USER_AGENT,
+          timeoutMs: 30_000,
+        },
+      });
+    } catch (error) {
+      if (error instanceof InputError || error instanceof FileError) throw error;
+      core.warning(`minicheck: the size and package comparison is not available: ${mc.redact(error.message)}`);
+    }
+  }
+
+  const root = inputs.workspace;
+  const linkBase =
+    repository && inputs.sha ? `${inputs.serverUrl}/${repository.owner}/${repository.repo}/blob/${inputs.sha}` : null;
+  const marker = `<!-- minicheck:${inputs.key ?? commentKey(inputs, paths, env)} -->`;
+  const formats = ["github", "markdown"];
+  if (inputs.sarifFile) formats.push("sarif");
+  const analysis = mc.analyze(files, checkOptions, {
+    failOn: inputs.failOn,
+    formats,
+    renderOptions: {
+      root,
+      linkBase,
+      title: inputs.key ? `minicheck: ${inputs.key}` : "minicheck",
+      maxBytes: MAX_COMMENT_BYTES - marker.length - 1,
+    },
+    review: inputs.review && pr !== null,
+  });
+  const { summary } = analysis;
+
+  // Annotations: the core's workflow commands (errors first, within the runner's limits).
+  if (analysis.views.github) process.stdout.write(analysis.views.github);
+  core.info(
+    `minicheck ${VERSION}: ${summary.files} Dockerfile${summary.files === 1 ? "" : "s"}, ` +
+      `${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"}, ${summary.info} info ` +
+      `(${Math.round(performance.now() - started)} ms)`,
+  );
+
+  // Outputs and the SARIF file come before anything that talks to GitHub.
+  core.setOutput("errors", String(summary.errors));
+  core.setOutput("warnings", String(summary.warnings));
+  core.setOutput("findings", analysis.json.trim());
+  if (inputs.sarifFile) {
+    try {
+      mkdirSync(path.dirname(path.resolve(cwd, inputs.sarifFile)), { recursive: true });
+      writeFileSync(path.resolve(cwd, inputs.sarifFile), analysis.views.sarif);
+    } catch (error) {
+      throw new FileError(`cannot write the SARIF file ${inputs.sarifFile}: ${error.message}`);
+    }
+    core.setOutput("sarif-file", inputs.sarifFile);
+  }
+  // The whole report in the job summary, first, so it is there whatever GitHub answers.
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(analysis.views.markdown, true).write();
+
+  if (inputs.comment && pr) {
+    if (!github) {
+      core.warning("minicheck: no github-token: the pull-request comment was not written");
+    } else {
+      try {
+        const done = await upsertComment(github, pr, marker, `${marker}\n${analysis.views.markdown}`);
+        core.info(`minicheck: ${done.action} the comment on pull request #${pr.number}: ${done.url}`);
+      } catch (error) {
+        core.warning(
+          error.permission
+            ? `minicheck: the pull-request comment could not be written (the token may not write to this repository, as for forks and Dependabot); the report is in the job summary: ${mc.redact(error.message)}`
+            : `minicheck: the pull-request comment could not be written; the report is in the job summary: ${mc.redact(error.message)}`,
+        );
+      }
+    }
+  } else if (inputs.comment && !inputs.pull) {
+    core.info("minicheck: not a pull request: no comment");
+  }
+
+  if (inputs.review && pr && github) {
+    try {
+      const done = await postReview(github, pr, inputs.pull.headSha, analysis.review);
+      core.info(
+        `minicheck: review: ${done.posted} comment${done.posted === 1 ? "" : "s"} posted, ${done.skipped} already there, ${done.outside} on lines this pull request did not change`,
+      );
+    } catch (error) {
+      core.warning(`minicheck: the review could not be posted: ${mc.redact(error.message)}`);
+    }
+  }
+
+  if (analysis.failed) {
+    core.error(
+      `minicheck: findings at or above the threshold in ${analysis.failedFiles.join(", ")}`,
+    );
+    return 1;
+  }
+  return 0;
+}
+
+export async function main() {
+  try {
+    process.exitCode = await run();
+  } catch (error) {
+    const message = mc.redact(error?.message ?? String(error));
+    // Input, configuration and I/O errors: a clear message and exit code 2.
+    core.setFailed(`minicheck: ${message}`);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,327 @@
+// Fetching what a comparison needs from OCI registries with `fetch`: the core says what to ask
+// (paths, Accept headers, token URLs, which manifests and blobs may hold an SBOM, best first)
+// and reads every answer (challenges, tokens, manifests, indexes, attestations, SBOMs); this
+// module only moves bytes, with timeouts, retries and size limits.
+//
+// For one image (`fetchImage`): its manifest (through the index for the platform), the
+// compressed size, and its SBOM, searched in the CLI's order (crates/cli/registry/sbom.rs):
+// the platform manifest's referrers (API, else the referrers tag), cosign's `.att` tag, the
+// BuildKit attestation in the index; then the referrers and `.att` tag of the index itself.
+
+import * as mc from "./wasm.js";
+
+const MAX_BLOB = 64 * 1024 * 1024;
+const MAX_CANDIDATES = 16;
+const RETRIES = 3;
+const RETRY_DELAY_MS = 500;
+const MAX_RETRY_DELAY_MS = 10_000;
+
+export class RegistryError extends Error {
+  constructor(message, status = null) {
+    super(mc.redact(message));
+    this.status = status;
+  }
+}
+
+const isLoopback = (host) => {
+  const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  return name === "localhost" || name === "::1" || /^127\./.test(name);
+};
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `Retry-After` in seconds or as an HTTP date, as milliseconds from now, capped. */
+export function retryAfterMs(header, now = Date.now()) {
+  if (!header) return null;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_DELAY_MS) : null;
+}
+
+/** The body, read up to `limit` bytes; more is an error (the rest is never read). */
+async function readBounded(response, limit, what) {
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel();
+    throw new RegistryError(`${what}: the answer is ${declared} bytes, more than the ${limit} allowed`);
+  }
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.length;
+    if (size > limit) {
+      throw new RegistryError(`${what}: the answer is more than the ${limit} bytes allowed`);
+    }
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+/** One registry host: its scheme, credentials and tokens per repository. */
+class Host {
+  constructor(domain, options) {
+    this.domain = domain;
+    this.api = mc.registryApiHost(domain);
+    this.base = `${isLoopback(this.api) ? "http" : "https"}://${this.api}`;
+    this.options = options;
+    this.auth = new Map(); // repository -> Authorization header
+  }
+
+  /** `Basic …` when credentials were given for this registry (all registries when no host was
+   * named), else `null`: credentials never go to another registry's token endpoint. */
+  basic() {
+    const c = this.options.credentials;
+    if (!c) return null;
+    if (c.host && ![this.domain, this.api].includes(c.host)) return null;
+    return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`;
+  }
+
+  /** A GET with retries on 429, 5xx and network errors, and one authentication round. */
+  async get(repo, path, accept, what) {
+    let authenticated = false;
+    for (let attempt = 0; ; attempt++) {
+      const headers = { "user-agent": this.options.userAgent };
+      if (accept) headers.accept = accept;
+      const auth = this.auth.get(repo);
+      if (auth) headers.authorization = auth;
+      let response;
+      try {
+        response = await fetch(this.base + path, {
+          headers,
+          redirect: "follow",
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+      } catch (error) {
+        const reason = error?.name === "TimeoutError" ? `no answer within ${this.options.timeoutMs / 1000} s` : (error?.cause?.message ?? error.message);
+        if (attempt < RETRIES) {
+          await sleep(RETRY_DELAY_MS * 2 ** attempt);
+          continue;
+        }
+        throw new RegistryError(`${what}: ${this.api}: ${reason}`);
+      }
+      if (response.status === 401 && !authenticated) {
+        authenticated = true;
+        await response.body?.cancel();
+        await this.authenticate(repo, response.headers.get("www-authenticate") ?? "", what);
+        attempt--; // the authentication round is not a retry
+        continue;
+      }
+      if ((response.status === 429 || response.status >= 500) && attempt < RETRIES) {
+        await response.body?.cancel();
+        const wait = retryAfterMs(response.headers.get("retry-after")) ?? RETRY_DELAY_MS * 2 ** attempt;
+        await sleep(wait);
+        continue;
+      }
+      return response;
+    }
+  }
+
+  async authenticate(repo, header, what) {
+    const challenges = mc.parseWwwAuthenticate(header);
+    const bearer = mc.bearerChallenge(challenges);
+    if (bearer) {
+      const url = mc.tokenUrl(bearer, [mc.pullScope(repo)]);
+      const headers = { "user-agent": this.options.userAgent };
+      const basic = this.basic();
+      if (basic) headers.authorization = basic;
+      let response;
+      try {
+        response = await fetch(url, { headers, signal: AbortSignal.timeout(this.options.timeoutMs) });
+      } catch (error) {
+        throw new RegistryError(`${what}: the token endpoint did not answer: ${error?.cause?.message ?? error.message}`);
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new RegistryError(
+          `${what}: the token endpoint answered ${response.status}${basic ? " (check registry-username and registry-password)" : " (set registry-username and registry-password if the image is private)"}`,
+          response.status,
+        );
+      }
+      const token = mc.parseTokenResponse(await readBounded(response, mc.maxDocumentSize(), "the token"));
+      this.auth.set(repo, `Bearer ${token.token}`);
+      return;
+    }
+    if (challenges.some((c) => c.scheme === "basic") && this.basic()) {
+      this.auth.set(repo, this.basic());
+      return;
+    }
+    throw new RegistryError(
+      `${what}: ${this.api} requires authentication${this.basic() ? "" : ": set registry-username and registry-password"}`,
+      401,
+    );
+  }
+
+  /** A manifest or index: `{bytes, contentType, digest}`, its digest checked; `null` on 404. */
+  async document(repo, reference, expected, what) {
+    const response = await this.get(repo, mc.manifestPath(repo, reference), mc.acceptManifest(), what);
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return null;
+    }
+    await failUnlessOk(response, what, this);
+    const bytes = await readBounded(response, mc.maxDocumentSize(), what);
+    const digest = reference.includes(":") ? reference : (response.headers.get("docker-content-digest") ?? mc.sha256Digest(bytes));
+    if (!mc.verifyDigest(bytes, digest)) {
+      throw new RegistryError(`${what}: the answer does not have the digest ${digest}`);
+    }
+    const contentType = response.headers.get("content-type");
+    return { bytes, contentType, digest, parsed: mc.parseManifestOrIndex(bytes, contentType, expected) };
+  }
+
+  async blob(repo, descriptor, what) {
+    if (descriptor.size > MAX_BLOB) {
+      throw new RegistryError(`${what}: ${descriptor.size} bytes is more than the ${MAX_BLOB} allowed`);
+    }
+    const response = await this.get(repo, mc.blobPath(repo, descriptor.digest), null, what);
+    await failUnlessOk(response, what, this);
+    const bytes = await readBounded(response, Math.min(MAX_BLOB, descriptor.size), what);
+    if (!mc.verifyDigest(bytes, descriptor.digest)) {
+      throw new RegistryError(`${what}: the blob does not have the digest ${descriptor.digest}`);
+    }
+    return bytes;
+  }
+
+  /** The referrers of `digest` (API, else the referrers tag schema), as `{bytes, contentType}`. */
+  async referrers(repo, digest) {
+    const what = "the referrers";
+    const response = await this.get(repo, mc.referrersPath(repo, digest), mc.acceptReferrers(), what);
+    if (response.ok) {
+      const bytes = await readBounded(response, mc.maxDocumentSize(), what);
+      return { bytes, contentType: response.headers.get("content-type") };
+    }
+    await response.body?.cancel();
+    if (response.status !== 404) await failUnlessOk(response, what, this);
+    const tagged = await this.document(repo, mc.referrersTag(digest), "index", "the referrers tag");
+    return tagged && { bytes: tagged.bytes, contentType: tagged.contentType };
+  }
+}
+
+async function failUnlessOk(response, what, host) {
+  if (response.ok) return;
+  const text = await response.text().catch(() => "");
+  let message = "";
+  try {
+    message = JSON.parse(text)?.errors?.[0]?.message ?? "";
+  } catch {
+    message = text.slice(0, 200);
+  }
+  const hint =
+    response.status === 401 || response.status === 403
+      ? host.basic()
+        ? ": check registry-username and registry-password"
+        : ": set registry-username and registry-password if the image is private"
+      : "";
+  throw new RegistryError(
+    `${what}: ${host.api} answered ${response.status} ${response.statusText}${message ? ` (${message.trim()})` : ""}${hint}`,
+    response.status,
+  );
+}
+
+/** The first SBOM found for the image, or why not: `{sbom}`, `{notFound: true}` or `{failed}`. */
+async function findSbom(host, repo, imageDigest, index) {
+  const problems = [];
+  let budget = MAX_CANDIDATES;
+  const tryLayers = async (manifest, source) => {
+    for (const candidate of mc.sbomCandidatesFromManifest(manifest.bytes, source, manifest.contentType)) {
+      if (budget-- <= 0) return null;
+      try {
+        return mc.readSbom(await host.blob(repo, candidate.descriptor, "an SBOM"));
+      } catch (error) {
+        problems.push(error.message);
+      }
+    }
+    return null;
+  };
+  const fromReferrers = async (digest) => {
+    const list = await host.referrers(repo, digest);
+    if (!list) return null;
+    for (const candidate of mc.sbomCandidatesFromReferrers(list.bytes, list.contentType)) {
+      if (budget-- <= 0) return null;
+      const manifest = await host.document(repo, candidate.descriptor.digest, "manifest", "a referrer");
+      const sbom = manifest && (await tryLayers(manifest, "referrer"));
+      if (sbom) return sbom;
+    }
+    return null;
+  };
+  const fromCosign = async (digest) => {
+    const manifest = await host.document(repo, mc.cosignAttestationTag(digest), "manifest", "the cosign attestation");
+    return manifest && tryLayers(manifest, "cosign-tag");
+  };
+  const fromBuildKit = async () => {
+    const descriptor = index && mc.attestationFor(index.bytes, imageDigest, index.contentType);
+    if (!descriptor) return null;
+    const manifest = await host.document(repo, descriptor.digest, "manifest", "the BuildKit attestation");
+    return manifest && tryLayers(manifest, "buildkit");
+  };
+  const steps = [() => fromReferrers(imageDigest), () => fromCosign(imageDigest), fromBuildKit];
+  if (index) steps.push(() => fromReferrers(index.digest), () => fromCosign(index.digest));
+  for (const step of steps) {
+    try {
+      const sbom = await step();
+      if (sbom) return { sbom };
+    } catch (error) {
+      problems.push(error.message);
+    }
+  }
+  return problems.length ? { failed: problems[0] } : { notFound: true };
+}
+
+/**
+ * Fetches everything the comparison needs of one image (a normalised reference) and returns a
+ * comparison side for the core.
+ */
+export async function fetchImage(reference, hosts, options) {
+  const ref = mc.parseImageRef(reference);
+  if (!hosts.has(ref.domain)) hosts.set(ref.domain, new Host(ref.domain, options));
+  const host = hosts.get(ref.domain);
+  const repo = ref.path;
+  const top = await host.document(repo, ref.digest ?? ref.tagOrDefault, "image-or-index", ref.familiar);
+  if (!top) throw new RegistryError(`${ref.familiar}: not found in ${host.api}`, 404);
+  let image = top;
+  let index = null;
+  if (top.parsed.document === "index") {
+    index = top;
+    const chosen = mc.selectPlatform(top.bytes, options.platform, top.contentType);
+    image = await host.document(repo, chosen.digest, "image", `${ref.familiar} for ${options.platform}`);
+    if (!image) throw new RegistryError(`${ref.familiar}: the ${options.platform} manifest is missing`, 404);
+  }
+  const size = mc.compressedSize(image.bytes, image.contentType);
+  const found = await findSbom(host, repo, image.digest, index);
+  return {
+    label: mc.redact(ref.familiar),
+    digest: image.digest,
+    platform: options.platform,
+    compressedSize: size,
+    packages: found.sbom ? found.sbom.packages : null,
+    note: found.sbom
+      ? null
+      : found.notFound
+        ? "no SBOM attestation found: the package count is unknown"
+        : `the SBOM could not be read (${found.failed}): the package count is unknown`,
+  };
+}
+
+/** Every image, at most `concurrency` at a time: `[{image, side}|{image, error}]` in order. */
+export async function fetchImages(images, options, concurrency = 8) {
+  const hosts = new Map();
+  const out = new Array(images.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < images.length) {
+      const i = next++;
+      try {
+        out[i] = { image: images[i], side: await fetchImage(images[i], hosts, options) };
+      } catch (error) {
+        out[i] = { image: images[i], error: mc.redact(error.message) };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, images.length) }, worker));
+  return out;
+}
