@@ -555,7 +555,10 @@ fn analyze_decides_failure_per_file_threshold_and_renders_every_view_of_one_chec
     let mut inputs = files(&[
         ("bad/Dockerfile", BAD),
         ("good/Dockerfile", GOOD),
-        ("direct/Dockerfile", "FROM cgr.dev/chainguard/python:latest-dev\n"),
+        (
+            "direct/Dockerfile",
+            "FROM cgr.dev/chainguard/python:latest-dev\n",
+        ),
     ]);
     // The good file's own configuration fails on warnings; it has none, so it still passes.
     inputs[1].config = Some("failure-threshold: warning\n".into());
@@ -579,7 +582,11 @@ fn analyze_decides_failure_per_file_threshold_and_renders_every_view_of_one_chec
     assert!(!out.failed && out.views.is_empty() && out.review.is_empty());
     let bad: AnalyzeInput = from(json!({"failOn": "fatal"}));
     let e = api::analyze(&inputs, &CheckInput::default(), &bad).unwrap_err();
-    assert!(e.to_string().contains("expected error, warning, info or never"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("expected error, warning, info or never"),
+        "{e}"
+    );
     let bad: AnalyzeInput = from(json!({"formats": ["xml"]}));
     assert!(api::analyze(&inputs, &CheckInput::default(), &bad).is_err());
 }
@@ -595,7 +602,10 @@ fn plans_name_each_image_once_and_completion_turns_failures_into_notes() {
     let plans = api::plan_comparisons(&inputs, &CheckInput::default(), &base).unwrap();
     assert_eq!(
         plans.images,
-        ["reg.mini.dev/python:3.13.5-dev", "reg.mini.dev/python:3.13.5"]
+        [
+            "reg.mini.dev/python:3.13.5-dev",
+            "reg.mini.dev/python:3.13.5"
+        ]
     );
     let plan = &plans.plans[0];
     assert_eq!(plan.base.as_deref(), Some("reg.mini.dev/python:3.13.5-dev"));
