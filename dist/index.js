@@ -19841,6 +19841,28 @@ function maxDocumentSize() {
   const ret = wasm.maxDocumentSize();
   return ret >>> 0;
 }
+function parseConfig(text, path3) {
+  let ptr0, len0, ptr1, len1;
+  try {
+    ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    len0 = WASM_VECTOR_LEN;
+    ptr1 = isLikeNone(path3) ? 0 : passStringToWasm0(path3, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    len1 = WASM_VECTOR_LEN;
+  } catch (e) {
+    if (ptr1) {
+      wasm.__wbindgen_free(ptr1, len1 * 1, 1);
+    }
+    if (ptr0) {
+      wasm.__wbindgen_free(ptr0, len0 * 1, 1);
+    }
+    throw e;
+  }
+  const ret = wasm.parseConfig(ptr0, len0, ptr1, len1);
+  if (ret[2]) {
+    throw takeFromExternrefTable0(ret[1]);
+  }
+  return takeFromExternrefTable0(ret[0]);
+}
 function parseImageRef(reference) {
   const ptr0 = passStringToWasm0(reference, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
   const len0 = WASM_VECTOR_LEN;
@@ -22805,11 +22827,11 @@ async function postReview(octokit, pr, commitId, comments) {
   };
 }
 async function fileAt(octokit, { owner, repo }, filePath, ref) {
+  const encoded = filePath.split("/").map(encodeURIComponent).join("/");
   try {
-    const { data } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+    const { data } = await octokit.request(`GET /repos/{owner}/{repo}/contents/${encoded}`, {
       owner,
       repo,
-      path: filePath,
       ref,
       headers: { accept: "application/vnd.github.raw+json" }
     });
@@ -22821,6 +22843,17 @@ async function fileAt(octokit, { owner, repo }, filePath, ref) {
 }
 
 // src/compare.js
+function gitHas(ref, cwd) {
+  try {
+    execFileSync2("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
+      cwd,
+      stdio: "ignore"
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
 function gitShow(ref, file, cwd) {
   try {
     return execFileSync2("git", ["show", `${ref}:./${file}`], {
@@ -22832,22 +22865,19 @@ function gitShow(ref, file, cwd) {
   } catch (error2) {
     const stderr = String(error2.stderr ?? "");
     if (/does not exist|exists on disk, but not in/.test(stderr)) return null;
-    return void 0;
+    throw new Error(`git show ${ref}:./${file}: ${stderr.trim()}`);
   }
 }
 async function baseTexts(files, baseRef, { cwd, github, pr }) {
+  const local = gitHas(baseRef, cwd);
+  if (!local && (!github || !pr)) {
+    throw new Error(
+      `git does not have ${baseRef} (check out with fetch-depth: 0) and there is no pull request to ask GitHub`
+    );
+  }
   const out = [];
   for (const file of files) {
-    let text = gitShow(baseRef, file.path, cwd);
-    if (text === void 0) {
-      if (!github || !pr) {
-        throw new Error(
-          `cannot read ${file.path} at ${baseRef}: git does not have that revision (check out with fetch-depth: 0) and there is no pull request to ask GitHub`
-        );
-      }
-      text = await fileAt(github, pr, file.path, baseRef);
-    }
-    out.push(text);
+    out.push(local ? gitShow(baseRef, file.path, cwd) : await fileAt(github, pr, file.path, baseRef));
   }
   return out;
 }
@@ -22902,6 +22932,9 @@ async function run(env = process.env) {
   if (paths.length === 0) warning(`minicheck: no Dockerfiles found in ${inputs.paths.join(", ")}`);
   const configs = configsFor(paths, inputs.config, cwd);
   const files = paths.map((p, i) => ({ path: p, text: readText(p, cwd), ...configs[i] }));
+  for (const { config, configPath } of new Set(configs)) {
+    if (config !== null) parseConfig(config, configPath);
+  }
   const checkOptions = {
     target: inputs.target,
     buildArgs: inputs.buildArgs,

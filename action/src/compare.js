@@ -8,8 +8,21 @@ import * as mc from "./wasm.js";
 import { fetchImages } from "./registry.js";
 import { fileAt } from "./github.js";
 
-/** The file at `ref` with git: text, `null` when it did not exist there, `undefined` when git
- * does not have the revision (a shallow checkout). */
+/** Whether git has the commit `ref` names (a shallow checkout lacks the base). */
+function gitHas(ref, cwd) {
+  try {
+    execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
+      cwd,
+      stdio: "ignore",
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The file at `ref` with git: its text, or `null` when it did not exist there. git words an
+ * unknown revision as it words a missing path, so the caller checks the revision first. */
 function gitShow(ref, file, cwd) {
   try {
     return execFileSync("git", ["show", `${ref}:./${file}`], {
@@ -21,24 +34,21 @@ function gitShow(ref, file, cwd) {
   } catch (error) {
     const stderr = String(error.stderr ?? "");
     if (/does not exist|exists on disk, but not in/.test(stderr)) return null;
-    return undefined;
+    throw new Error(`git show ${ref}:./${file}: ${stderr.trim()}`);
   }
 }
 
 /** The base revision's text of each file, in order; `null` for a file new since then. */
 export async function baseTexts(files, baseRef, { cwd, github, pr }) {
+  const local = gitHas(baseRef, cwd);
+  if (!local && (!github || !pr)) {
+    throw new Error(
+      `git does not have ${baseRef} (check out with fetch-depth: 0) and there is no pull request to ask GitHub`,
+    );
+  }
   const out = [];
   for (const file of files) {
-    let text = gitShow(baseRef, file.path, cwd);
-    if (text === undefined) {
-      if (!github || !pr) {
-        throw new Error(
-          `cannot read ${file.path} at ${baseRef}: git does not have that revision (check out with fetch-depth: 0) and there is no pull request to ask GitHub`,
-        );
-      }
-      text = await fileAt(github, pr, file.path, baseRef);
-    }
-    out.push(text);
+    out.push(local ? gitShow(baseRef, file.path, cwd) : await fileAt(github, pr, file.path, baseRef));
   }
   return out;
 }

@@ -207,11 +207,12 @@ export async function postReview(octokit, pr, commitId, comments) {
 
 /** A file's text at `ref` through the contents API; `null` when it does not exist there. */
 export async function fileAt(octokit, { owner, repo }, filePath, ref) {
+  // Each segment encoded on its own: the path's slashes stay slashes.
+  const encoded = filePath.split("/").map(encodeURIComponent).join("/");
   try {
-    const { data } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+    const { data } = await octokit.request(`GET /repos/{owner}/{repo}/contents/${encoded}`, {
       owner,
       repo,
-      path: filePath,
       ref,
       headers: { accept: "application/vnd.github.raw+json" },
     });

@@ -59,6 +59,10 @@ async function run(env = process.env) {
   if (paths.length === 0) core.warning(`minicheck: no Dockerfiles found in ${inputs.paths.join(", ")}`);
   const configs = configsFor(paths, inputs.config, cwd);
   const files = paths.map((p, i) => ({ path: p, text: readText(p, cwd), ...configs[i] }));
+  // A configuration error is the step's error (exit 2), before any registry request.
+  for (const { config, configPath } of new Set(configs)) {
+    if (config !== null) mc.parseConfig(config, configPath);
+  }
   const checkOptions = {
     target: inputs.target,
     buildArgs: inputs.buildArgs,

@@ -25,3 +25,5 @@ mod precommit;
 mod github;
 // The registry client against a real registry (Debian's docker-registry) on loopback.
 mod registry;
+// The GitHub Action: the committed dist/ run by Node 24 against the stand-in GitHub and a real registry.
+mod action;

@@ -262,31 +262,19 @@ pub fn files_markdown(files: &[FileComparison]) -> String {
         return String::new();
     }
     let mut out = String::from(
-        "\n### Image size and packages\n\n| Dockerfile | Final image | Size | Packages | vs dev twin | vs base |\n|---|---|---:|---:|---|---|\n",
+        "\n### Image size and packages\n\n| Dockerfile | Final image | Size | Packages | Twin | Base revision |\n|---|---|---:|---:|---|---|\n",
     );
     for file in files {
-        let current = file
-            .twin
-            .as_ref()
-            .map(|c| &c.to)
-            .or(file.base.as_ref().map(|c| &c.to));
-        let delta = |c: &Option<Comparison>| match c {
-            Some(c) => format!(
-                "{} / {}",
-                c.size_delta().map_or_else(|| "—".into(), signed_size),
-                c.package_delta().map_or_else(|| "—".into(), signed_count)
-            ),
-            None => "—".into(),
-        };
+        let view = FileView::of(file);
         let _ = writeln!(
             out,
             "| {} | `{}` | {} | {} | {} | {} |",
             escape_cell(&file.path),
             escape_cell(file.image.as_deref().unwrap_or("unresolved")),
-            current.map_or_else(|| "—".into(), size),
-            current.map_or_else(|| "—".into(), count),
-            delta(&file.twin),
-            delta(&file.base),
+            view.current.map_or_else(|| "—".into(), size),
+            view.current.map_or_else(|| "—".into(), count),
+            view.twin_cell(),
+            view.base_cell(),
         );
     }
     let notes: Vec<String> = files
@@ -303,6 +291,77 @@ pub fn files_markdown(files: &[FileComparison]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// One row of the table: which side of each comparison is the final image.
+struct FileView<'a> {
+    /// The final image's figures.
+    current: Option<&'a Side>,
+    /// The twin's side and whether the final image is the dev one (so the twin is the
+    /// production image it could ship on instead).
+    twin: Option<(&'a Comparison, bool)>,
+    base: Option<&'a Comparison>,
+}
+
+impl<'a> FileView<'a> {
+    fn of(file: &'a FileComparison) -> Self {
+        // A twin comparison is always dev (from) against production (to); the final image is
+        // whichever side it is.
+        let twin = file.twin.as_ref().map(|c| {
+            let final_is_dev = file.image.as_deref() == Some(c.from.label.as_str())
+                && file.image.as_deref() != Some(c.to.label.as_str());
+            (c, final_is_dev)
+        });
+        let current = match twin {
+            Some((c, true)) => Some(&c.from),
+            Some((c, false)) => Some(&c.to),
+            None => file.base.as_ref().map(|c| &c.to),
+        };
+        FileView {
+            current,
+            twin,
+            base: file.base.as_ref(),
+        }
+    }
+
+    fn twin_cell(&self) -> String {
+        match self.twin {
+            None => "—".into(),
+            Some((c, false)) => format!(
+                "dev twin {}, {} packages ({})",
+                size(&c.from),
+                count(&c.from),
+                deltas(c)
+            ),
+            Some((c, true)) => format!(
+                "production twin {}, {} packages ({} if the final stage used it)",
+                size(&c.to),
+                count(&c.to),
+                deltas(c)
+            ),
+        }
+    }
+
+    fn base_cell(&self) -> String {
+        match self.base {
+            None => "—".into(),
+            Some(c) => format!(
+                "{}, {} packages ({})",
+                size(&c.from),
+                count(&c.from),
+                deltas(c)
+            ),
+        }
+    }
+}
+
+/// `-196 MB, -50 packages`, with `?` for what is unknown.
+fn deltas(c: &Comparison) -> String {
+    format!(
+        "{}, {} packages",
+        c.size_delta().map_or_else(|| "?".into(), signed_size),
+        c.package_delta().map_or_else(|| "?".into(), signed_count)
+    )
 }
 
 /// The same for the terminal.
@@ -414,5 +473,48 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("| SBOM packages | 3 | 2 | -1 |"), "{text}");
+    }
+
+    #[test]
+    fn the_file_table_shows_each_side_beside_the_final_image() {
+        let c = sample();
+        let production = FileComparison {
+            path: "Dockerfile".into(),
+            image: Some("reg.mini.dev/python:3.13.5".into()),
+            twin: Some(c.clone()),
+            base: Some(c.clone()),
+            notes: vec![],
+        };
+        let table = files_markdown(&[production]);
+        let row = table
+            .lines()
+            .find(|l| l.starts_with("| Dockerfile | `"))
+            .unwrap();
+        assert_eq!(
+            row,
+            "| Dockerfile | `reg.mini.dev/python:3.13.5` | 22 MB | 2 | dev twin 218 MB, 3 packages (-196 MB, -1 packages) | 218 MB, 3 packages (-196 MB, -1 packages) |"
+        );
+
+        // The final image is the dev one: its own figures, and what the production twin saves.
+        let dev = FileComparison {
+            path: "Dockerfile".into(),
+            image: Some("reg.mini.dev/python:3.13.5-dev".into()),
+            twin: Some(c),
+            base: None,
+            notes: vec!["new since main: no base image".into()],
+        };
+        let table = files_markdown(&[dev]);
+        let row = table
+            .lines()
+            .find(|l| l.starts_with("| Dockerfile | `"))
+            .unwrap();
+        assert_eq!(
+            row,
+            "| Dockerfile | `reg.mini.dev/python:3.13.5-dev` | 218 MB | 3 | production twin 22 MB, 2 packages (-196 MB, -1 packages if the final stage used it) | — |"
+        );
+        assert!(
+            table.ends_with("- Dockerfile: new since main: no base image\n"),
+            "{table}"
+        );
     }
 }
