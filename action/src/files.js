@@ -129,23 +129,26 @@ export function configsFor(files, explicit, cwd = process.cwd()) {
     const shared = load(explicit);
     return files.map(() => shared);
   }
-  return files.map((file) => {
-    let dir = path.dirname(path.resolve(cwd, file));
-    for (;;) {
-      for (const name of CONFIG_NAMES) {
-        const candidate = path.join(dir, name);
-        try {
-          if (statSync(candidate).isFile()) {
-            const shown = clean(path.relative(cwd, candidate)) || name;
-            return load(shown.startsWith("..") ? candidate : shown);
-          }
-        } catch {
-          // not here
-        }
+  // The answer for each directory, so a tree of many Dockerfiles asks the file system once per
+  // directory, not once per file and level.
+  const byDir = new Map();
+  const lookup = (dir) => {
+    if (byDir.has(dir)) return byDir.get(dir);
+    let found = null;
+    for (const name of CONFIG_NAMES) {
+      const candidate = path.join(dir, name);
+      if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) {
+        const shown = clean(path.relative(cwd, candidate)) || name;
+        found = load(shown.startsWith("..") ? candidate : shown);
+        break;
       }
-      const parent = path.dirname(dir);
-      if (parent === dir) return { config: null, configPath: null };
-      dir = parent;
     }
-  });
+    if (found === null) {
+      const parent = path.dirname(dir);
+      found = parent === dir ? { config: null, configPath: null } : lookup(parent);
+    }
+    byDir.set(dir, found);
+    return found;
+  };
+  return files.map((file) => lookup(path.dirname(path.resolve(cwd, file))));
 }
