@@ -1768,7 +1768,12 @@ function readInputs(event, env = process.env) {
   if (registryUsername === null !== (registryPassword === null)) {
     throw new InputError("inputs registry-username and registry-password go together: set both or neither");
   }
+  const timeout = optional("registry-timeout") ?? "30";
+  if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 3600) {
+    throw new InputError(`input registry-timeout: ${JSON.stringify(timeout)}: expected seconds, more than 0 and at most 3600`);
+  }
   return {
+    registryTimeoutMs: Number(timeout) * 1e3,
     paths: paths.length ? paths : ["."],
     config: optional("config"),
     target: optional("target"),
@@ -1946,7 +1951,7 @@ async function readBounded(response, limit, what) {
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel();
-    throw new RegistryError(`${what}: the answer is ${declared} bytes, more than the ${limit} allowed`);
+    throw new RegistryError(`${what}: the answer is ${declared} bytes, more than the ${limit} bytes allowed`);
   }
   const chunks = [];
   let size = 0;
@@ -4077,7 +4082,7 @@ async function run(env = process.env) {
           platform: inputs.platform,
           credentials: inputs.registry,
           userAgent: USER_AGENT,
-          timeoutMs: 3e4
+          timeoutMs: inputs.registryTimeoutMs
         }
       });
     } catch (error2) {

@@ -69,7 +69,13 @@ export function readInputs(event, env = process.env) {
     throw new InputError("inputs registry-username and registry-password go together: set both or neither");
   }
 
+  const timeout = optional("registry-timeout") ?? "30";
+  if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 3600) {
+    throw new InputError(`input registry-timeout: ${JSON.stringify(timeout)}: expected seconds, more than 0 and at most 3600`);
+  }
+
   return {
+    registryTimeoutMs: Number(timeout) * 1000,
     paths: paths.length ? paths : ["."],
     config: optional("config"),
     target: optional("target"),

@@ -87,7 +87,7 @@ async function run(env = process.env) {
           platform: inputs.platform,
           credentials: inputs.registry,
           userAgent: USER_AGENT,
-          timeoutMs: 30_000,
+          timeoutMs: inputs.registryTimeoutMs,
         },
       });
     } catch (error) {

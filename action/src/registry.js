@@ -43,7 +43,7 @@ async function readBounded(response, limit, what) {
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel();
-    throw new RegistryError(`${what}: the answer is ${declared} bytes, more than the ${limit} allowed`);
+    throw new RegistryError(`${what}: the answer is ${declared} bytes, more than the ${limit} bytes allowed`);
   }
   const chunks = [];
   let size = 0;

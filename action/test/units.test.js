@@ -69,6 +69,8 @@ test("inputs: every bad value is an InputError naming the input", () => {
     [{ compare: "yes" }, /input compare: "yes" is not a boolean/],
     [{ "registry-username": "u" }, /registry-username and registry-password go together/],
     [{ key: "a b" }, /input key:/],
+    [{ "registry-timeout": "0" }, /input registry-timeout: "0": expected seconds/],
+    [{ "registry-timeout": "soon" }, /input registry-timeout/],
   ];
   for (const [inputs, message] of cases) {
     assert.throws(() => withInputs(inputs, () => readInputs({}, {})), (e) => e instanceof InputError && message.test(e.message));

@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-const REPO: &str = "acme/shop";
-const PR: u64 = 42;
-const TOKEN: &str = "ghs_installationtoken0123456789abcdefABCDEF";
+pub(crate) const REPO: &str = "acme/shop";
+pub(crate) const PR: u64 = 42;
+pub(crate) const TOKEN: &str = "ghs_installationtoken0123456789abcdefABCDEF";
 const BASE_SHA: &str = "1111111111111111111111111111111111111111";
 const HEAD_SHA: &str = "2222222222222222222222222222222222222222";
 
@@ -50,7 +50,7 @@ fn node() -> &'static Path {
 }
 
 /// A git work tree with the files committed, as actions/checkout leaves it.
-fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+pub(crate) fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tree(files);
     git(dir.path(), &["init", "-q", "-b", "main"]);
     git(dir.path(), &["add", "-A"]);
@@ -58,7 +58,7 @@ fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .current_dir(dir)
         .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
@@ -73,23 +73,23 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-struct Action<'a> {
+pub(crate) struct Action<'a> {
     dir: &'a Path,
     inputs: Vec<(&'a str, String)>,
     github: Option<&'a FakeGithub>,
     pull_request: bool,
 }
 
-struct ActionRun {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    summary: String,
-    outputs: BTreeMap<String, String>,
+pub(crate) struct ActionRun {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+    pub(crate) summary: String,
+    pub(crate) outputs: BTreeMap<String, String>,
 }
 
 impl ActionRun {
-    fn annotations(&self) -> Vec<&str> {
+    pub(crate) fn annotations(&self) -> Vec<&str> {
         self.stdout
             .lines()
             .filter(|l| {
@@ -99,13 +99,13 @@ impl ActionRun {
             })
             .collect()
     }
-    fn all(&self) -> String {
+    pub(crate) fn all(&self) -> String {
         format!("{}{}", self.stdout, self.stderr)
     }
 }
 
 impl<'a> Action<'a> {
-    fn new(dir: &'a Path) -> Self {
+    pub(crate) fn new(dir: &'a Path) -> Self {
         Action {
             dir,
             inputs: Vec::new(),
@@ -113,17 +113,17 @@ impl<'a> Action<'a> {
             pull_request: false,
         }
     }
-    fn input(mut self, name: &'a str, value: impl Into<String>) -> Self {
+    pub(crate) fn input(mut self, name: &'a str, value: impl Into<String>) -> Self {
         self.inputs.push((name, value.into()));
         self
     }
-    fn on_pull_request(mut self, github: &'a FakeGithub) -> Self {
+    pub(crate) fn on_pull_request(mut self, github: &'a FakeGithub) -> Self {
         self.github = Some(github);
         self.pull_request = true;
         self
     }
 
-    fn run(self) -> ActionRun {
+    pub(crate) fn run(self) -> ActionRun {
         let runner = tempfile::tempdir().expect("tempdir");
         let summary = runner.path().join("summary.md");
         let output = runner.path().join("output");
@@ -209,7 +209,7 @@ fn parse_outputs(text: &str) -> BTreeMap<String, String> {
     out
 }
 
-fn github() -> FakeGithub {
+pub(crate) fn github() -> FakeGithub {
     let github = FakeGithub::start();
     github.add_token(TOKEN, "", TokenKind::App);
     github.add_pull(REPO, PR);
@@ -742,7 +742,7 @@ fn signed(bytes: i64) -> String {
 
 /// How often `secret` appears in the output outside the `::add-mask::` command that tells the
 /// runner to mask it.
-fn shown(r: &ActionRun, secret: &str) -> usize {
+pub(crate) fn shown(r: &ActionRun, secret: &str) -> usize {
     r.all()
         .lines()
         .filter(|l| !l.starts_with("::add-mask::"))

@@ -27,3 +27,5 @@ mod github;
 mod registry;
 // The GitHub Action: the committed dist/ run by Node 24 against the stand-in GitHub and a real registry.
 mod action;
+// The action's registry client (fetch) against a real registry, with faults and authentication.
+mod action_registry;
