@@ -762,3 +762,49 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_lost_answer_to_the_creation_does_not_make_a_second_comment() {
+    let github = github();
+    github.lose_next_create_answer();
+    let dir = workspace(&[("Dockerfile", BAD)]);
+    let r = Action::new(dir.path())
+        .input("compare", "false")
+        .on_pull_request(&github)
+        .run();
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert_eq!(github.comments(REPO, PR).len(), 1, "{}", r.all());
+    let creates = github
+        .requests()
+        .iter()
+        .filter(|q| q.method == "POST")
+        .count();
+    assert_eq!(creates, 1, "it looked again instead of writing twice");
+}
+
+#[test]
+fn github_down_is_a_warning_and_the_findings_still_decide() {
+    let github = github();
+    github.fail_all(502);
+    let dir = workspace(&[("Dockerfile", GOOD)]);
+    let r = Action::new(dir.path())
+        .input("compare", "false")
+        .input("review", "true")
+        .on_pull_request(&github)
+        .run();
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.stdout
+            .contains("::warning::minicheck: the pull-request comment could not be written; the report is in the job summary"),
+        "{}",
+        r.all()
+    );
+    assert!(
+        r.stdout
+            .contains("::warning::minicheck: the review could not be posted"),
+        "{}",
+        r.all()
+    );
+    assert!(r.summary.contains("No findings"), "{}", r.summary);
+    assert_eq!(shown(&r, TOKEN), 0);
+}
