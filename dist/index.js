@@ -1768,6 +1768,10 @@ function readInputs(event, env = process.env) {
   if (registryUsername === null !== (registryPassword === null)) {
     throw new InputError("inputs registry-username and registry-password go together: set both or neither");
   }
+  const registryHost = optional("registry-host")?.replace(/^https?:\/\//, "").replace(/\/+$/, "").toLowerCase() ?? null;
+  if (registryUsername !== null && registryHost === null) {
+    throw new InputError("input registry-host: name the registry the credentials are for (ghcr.io, registry.example.com:5000)");
+  }
   const timeout = optional("registry-timeout") ?? "30";
   if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 3600) {
     throw new InputError(`input registry-timeout: ${JSON.stringify(timeout)}: expected seconds, more than 0 and at most 3600`);
@@ -1786,11 +1790,7 @@ function readInputs(event, env = process.env) {
     baseRef: optional("base-ref") ?? pull?.base?.sha ?? null,
     token,
     sarifFile: optional("sarif-file"),
-    registry: registryUsername === null ? null : {
-      username: registryUsername,
-      password: registryPassword,
-      host: optional("registry-host")?.replace(/^https?:\/\//, "").replace(/\/+$/, "").toLowerCase() ?? null
-    },
+    registry: registryUsername === null ? null : { username: registryUsername, password: registryPassword, host: registryHost },
     key,
     pull: pull === null ? null : {
       number: pull.number,
@@ -1807,7 +1807,7 @@ function readInputs(event, env = process.env) {
 
 // src/files.js
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync as readFileSync2, statSync } from "node:fs";
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync as readFileSync2, readSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 var FileError = class extends Error {
 };
@@ -1855,13 +1855,7 @@ function discover(paths, cwd = process.cwd()) {
     }
     if (stat2.isDirectory()) {
       const dir = path.resolve(cwd, given);
-      const files = (gitFiles(dir) ?? walk(dir)).filter((f) => isDockerfileName(path.posix.basename(f))).map((f) => clean(path.join(given, f))).filter((f) => {
-        try {
-          return statSync(path.resolve(cwd, f)).isFile();
-        } catch {
-          return false;
-        }
-      }).sort();
+      const files = (gitFiles(dir) ?? walk(dir)).filter((f) => isDockerfileName(path.posix.basename(f))).map((f) => clean(path.join(given, f))).filter((f) => lstatSync(path.resolve(cwd, f), { throwIfNoEntry: false })?.isFile() === true).sort();
       found.push(...files);
     } else {
       found.push(clean(given));
@@ -1869,19 +1863,38 @@ function discover(paths, cwd = process.cwd()) {
   }
   return [...new Set(found)];
 }
-function readText(file, cwd = process.cwd()) {
-  let bytes;
+function readText(file, cwd = process.cwd(), root = cwd) {
+  const full = path.resolve(cwd, file);
+  let fd;
   try {
-    const full = path.resolve(cwd, file);
-    if (statSync(full).size > MAX_FILE_BYTES) {
-      throw new FileError(`${file} is larger than ${MAX_FILE_BYTES >> 20} MiB: not a Dockerfile`);
+    const real = realpathSync(full);
+    if (real !== full) {
+      const inside = realpathSync(root);
+      if (real !== inside && !real.startsWith(inside.endsWith(path.sep) ? inside : inside + path.sep)) {
+        throw new FileError(`${file} links outside the workspace (to ${real}): not read`);
+      }
     }
-    bytes = readFileSync2(full);
+    fd = openSync(real, "r");
+    if (!fstatSync(fd).isFile()) throw new FileError(`${file} is not a regular file`);
+    const chunks = [];
+    let size = 0;
+    for (; ; ) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      size += n;
+      if (size > MAX_FILE_BYTES) {
+        throw new FileError(`${file} is larger than ${MAX_FILE_BYTES >> 20} MiB: not a Dockerfile`);
+      }
+    }
+    return new TextDecoder("utf-8", { ignoreBOM: true }).decode(Buffer.concat(chunks, size));
   } catch (e) {
     if (e instanceof FileError) throw e;
-    throw new FileError(`cannot read ${file}: ${e.message}`);
+    throw new FileError(`cannot read ${file}: ${e.code === "ENOENT" ? "no such file or directory" : e.message}`);
+  } finally {
+    if (fd !== void 0) closeSync(fd);
   }
-  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
 }
 function configsFor(files, explicit, cwd = process.cwd()) {
   const texts = /* @__PURE__ */ new Map();
@@ -1925,21 +1938,33 @@ function configsFor(files, explicit, cwd = process.cwd()) {
 import { execFileSync as execFileSync2 } from "node:child_process";
 
 // src/registry.js
+import { isIP } from "node:net";
 var MAX_BLOB = 64 * 1024 * 1024;
 var MAX_CANDIDATES = 16;
 var RETRIES = 3;
 var RETRY_DELAY_MS = 500;
 var MAX_RETRY_DELAY_MS = 1e4;
+var MAX_ERROR_BODY = 64 * 1024;
 var RegistryError = class extends Error {
   constructor(message, status = null) {
     super(redact(message));
     this.status = status;
   }
 };
-var isLoopback = (host) => {
-  const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
-  return name === "localhost" || name === "::1" || /^127\./.test(name);
-};
+function isLoopback(host) {
+  let name = host.toLowerCase();
+  if (name.startsWith("[")) {
+    const end = name.indexOf("]");
+    if (end < 0) return false;
+    name = name.slice(1, end);
+  } else {
+    name = name.replace(/:\d+$/, "");
+  }
+  if (name === "localhost" || name.endsWith(".localhost")) return true;
+  if (isIP(name) === 4) return name.startsWith("127.");
+  if (isIP(name) === 6) return name === "::1" || name === "0:0:0:0:0:0:0:1";
+  return false;
+}
 var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function retryAfterMs(header, now = Date.now()) {
   if (!header) return null;
@@ -1958,6 +1983,8 @@ async function readBounded(response, limit, what) {
   for await (const chunk of response.body ?? []) {
     size += chunk.length;
     if (size > limit) {
+      await response.body?.cancel().catch(() => {
+      });
       throw new RegistryError(`${what}: the answer is more than the ${limit} bytes allowed`);
     }
     chunks.push(chunk);
@@ -1974,16 +2001,16 @@ var Host = class {
   constructor(domain, options) {
     this.domain = domain;
     this.api = registryApiHost(domain);
-    this.base = `${isLoopback(this.api) ? "http" : "https"}://${this.api}`;
+    this.loopback = isLoopback(this.api);
+    this.base = `${this.loopback ? "http" : "https"}://${this.api}`;
     this.options = options;
     this.auth = /* @__PURE__ */ new Map();
   }
-  /** `Basic …` when credentials were given for this registry (all registries when no host was
-   * named), else `null`: credentials never go to another registry's token endpoint. */
+  /** `Basic …` when the credentials are for this registry (`registry-host`), else `null`:
+   * they never go to another registry. */
   basic() {
     const c = this.options.credentials;
-    if (!c) return null;
-    if (c.host && ![this.domain, this.api].includes(c.host)) return null;
+    if (!c || ![this.domain, this.api].includes(c.host)) return null;
     return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`;
   }
   /** A GET with retries on 429, 5xx and network errors, and one authentication round. */
@@ -2002,8 +2029,9 @@ var Host = class {
           signal: AbortSignal.timeout(this.options.timeoutMs)
         });
       } catch (error2) {
-        const reason = error2?.name === "TimeoutError" ? `no answer within ${this.options.timeoutMs / 1e3} s` : error2?.cause?.message ?? error2.message;
-        if (attempt < RETRIES) {
+        const timedOut = error2?.name === "TimeoutError";
+        const reason = timedOut ? `no answer within ${this.options.timeoutMs / 1e3} s` : error2?.cause?.message ?? error2.message;
+        if (!timedOut && attempt < RETRIES) {
           await sleep(RETRY_DELAY_MS * 2 ** attempt);
           continue;
         }
@@ -2031,7 +2059,8 @@ var Host = class {
     if (bearer) {
       const url = tokenUrl(bearer, [pullScope(repo)]);
       const headers = { "user-agent": this.options.userAgent };
-      const basic = this.basic();
+      const plain = url.startsWith("http://") && !isLoopback(new URL(url).host);
+      const basic = plain ? null : this.basic();
       if (basic) headers.authorization = basic;
       let response;
       try {
@@ -2095,15 +2124,22 @@ var Host = class {
       const bytes = await readBounded(response, maxDocumentSize(), what);
       return { bytes, contentType: response.headers.get("content-type") };
     }
-    await response.body?.cancel();
-    if (response.status !== 404) await failUnlessOk(response, what, this);
+    if (![400, 404, 405].includes(response.status)) await failUnlessOk(response, what, this);
+    await response.body?.cancel().catch(() => {
+    });
     const tagged = await this.document(repo, referrersTag(digest), "index", "the referrers tag");
     return tagged && { bytes: tagged.bytes, contentType: tagged.contentType };
   }
 };
 async function failUnlessOk(response, what, host) {
   if (response.ok) return;
-  const text = await response.text().catch(() => "");
+  let text = "";
+  try {
+    text = new TextDecoder().decode(await readBounded(response, MAX_ERROR_BODY, what));
+  } catch {
+    await response.body?.cancel().catch(() => {
+    });
+  }
   let message = "";
   try {
     message = JSON.parse(text)?.errors?.[0]?.message ?? "";
@@ -2135,9 +2171,13 @@ async function findSbom(host, repo, imageDigest, index) {
     if (!list) return null;
     for (const candidate of sbomCandidatesFromReferrers(list.bytes, list.contentType)) {
       if (budget-- <= 0) return null;
-      const manifest = await host.document(repo, candidate.descriptor.digest, "manifest", "a referrer");
-      const sbom = manifest && await tryLayers(manifest, "referrer");
-      if (sbom) return sbom;
+      try {
+        const manifest = await host.document(repo, candidate.descriptor.digest, "manifest", "a referrer");
+        const sbom = manifest && await tryLayers(manifest, "referrer");
+        if (sbom) return sbom;
+      } catch (error2) {
+        problems.push(error2.message);
+      }
     }
     return null;
   };
@@ -2161,7 +2201,7 @@ async function findSbom(host, repo, imageDigest, index) {
       problems.push(error2.message);
     }
   }
-  return problems.length ? { failed: problems[0] } : { notFound: true };
+  return problems.length ? { failed: [...new Set(problems)].join("; ") } : { notFound: true };
 }
 async function fetchImage(reference, hosts, options) {
   const ref = parseImageRef(reference);
@@ -2180,14 +2220,21 @@ async function fetchImage(reference, hosts, options) {
   }
   const size = compressedSize(image.bytes, image.contentType);
   const found = await findSbom(host, repo, image.digest, index);
+  const note = found.sbom ? null : found.notFound ? "no SBOM attestation found: the package count is unknown" : `the SBOM could not be read (${scrub(found.failed, options)}): the package count is unknown`;
   return {
     label: redact(ref.familiar),
     digest: image.digest,
     platform: options.platform,
     compressedSize: size,
     packages: found.sbom ? found.sbom.packages : null,
-    note: found.sbom ? null : found.notFound ? "no SBOM attestation found: the package count is unknown" : `the SBOM could not be read (${found.failed}): the package count is unknown`
+    note
   };
+}
+function scrub(message, options) {
+  let text = redact(message);
+  const password = options.credentials?.password;
+  if (password && password.length >= 4) text = text.split(password).join("*".repeat(password.length));
+  return text;
 }
 async function fetchImages(images, options, concurrency = 8) {
   const hosts = /* @__PURE__ */ new Map();
@@ -2199,7 +2246,7 @@ async function fetchImages(images, options, concurrency = 8) {
       try {
         out[i] = { image: images[i], side: await fetchImage(images[i], hosts, options) };
       } catch (error2) {
-        out[i] = { image: images[i], error: redact(error2.message) };
+        out[i] = { image: images[i], error: scrub(error2.message, options) };
       }
     }
   };
@@ -3796,11 +3843,33 @@ var GithubError = class extends Error {
     this.permission = (status === 403 || status === 404) && error2?.response?.headers?.["x-ratelimit-remaining"] !== "0";
   }
 };
+var TIMEOUT_MS = 6e4;
+var RETRIES2 = 3;
+var RETRY_DELAY_MS2 = 500;
+async function patientFetch(url, init = {}) {
+  const method = (init.method ?? "GET").toUpperCase();
+  const retries = method === "GET" ? RETRIES2 : 0;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      if (attempt < retries && [502, 503, 504].includes(response.status)) {
+        await response.body?.cancel().catch(() => {
+        });
+      } else {
+        return response;
+      }
+    } catch (error2) {
+      if (attempt >= retries || error2?.name === "TimeoutError") throw error2;
+    }
+    await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS2 * 2 ** attempt));
+  }
+}
 function client({ token, apiUrl, userAgent: userAgent2 }) {
   return new GithubClient({
     auth: token,
     baseUrl: apiUrl.replace(/\/+$/, ""),
     userAgent: userAgent2,
+    request: { fetch: patientFetch },
     // Failures are reported once, by the caller.
     log: { debug() {
     }, info() {
@@ -3999,14 +4068,19 @@ function gitShow(ref, file, cwd) {
 }
 async function baseTexts(files, baseRef, { cwd, github, pr }) {
   const local = gitHas(baseRef, cwd);
-  if (!local && (!github || !pr)) {
-    throw new Error(
-      `git does not have ${baseRef} (check out with fetch-depth: 0) and there is no pull request to ask GitHub`
-    );
-  }
   const out = [];
   for (const file of files) {
-    out.push(local ? gitShow(baseRef, file.path, cwd) : await fileAt(github, pr, file.path, baseRef));
+    try {
+      if (local) {
+        out.push(gitShow(baseRef, file.path, cwd));
+      } else if (github && pr) {
+        out.push(await fileAt(github, pr, file.path, baseRef));
+      } else {
+        out.push({ error: `git does not have ${baseRef} (check out with fetch-depth: 0)` });
+      }
+    } catch (error2) {
+      out.push({ error: redact(error2.message) });
+    }
   }
   return out;
 }
@@ -4020,19 +4094,19 @@ async function comparisons(files, checkOptions, { baseRef, texts, registry }) {
 var VERSION6 = version();
 var USER_AGENT = `minicheck-action/${VERSION6}`;
 var MAX_COMMENT_BYTES = 65e3;
-function commentKey(inputs, files, env = process.env) {
-  let text = "minicheck-comment-key-v1\n";
+var MAX_SUMMARY_BYTES = 1e6;
+function commentKey(inputs, env = process.env) {
+  let text = "minicheck-action-key-v1\n";
   text += `workflow=${env.GITHUB_WORKFLOW ?? ""}
 job=${env.GITHUB_JOB ?? ""}
 `;
   text += `target=${inputs.target ?? ""}
 platform=${inputs.platform}
+config=${inputs.config ?? ""}
 `;
-  for (const arg of inputs.buildArgs) text += `build-arg=${arg.split("=", 1)[0]}
+  for (const arg of inputs.buildArgs) text += `build-arg=${arg}
 `;
-  if (inputs.config) text += `config=${inputs.config}
-`;
-  for (const file of [...new Set(files)].sort()) text += `file=${file}
+  for (const p of inputs.paths) text += `path=${p}
 `;
   let hash = 0xcbf29ce484222325n;
   for (const byte of new TextEncoder().encode(text)) {
@@ -4053,6 +4127,22 @@ function splitRepository(repository) {
   const [owner, repo, extra] = (repository ?? "").split("/");
   return owner && repo && !extra ? { owner, repo } : null;
 }
+async function atHead(github, pr, inputs, files, comments, env) {
+  const checkedOut = env.GITHUB_SHA;
+  if (!inputs.pull.headSha || !checkedOut || checkedOut === inputs.pull.headSha) {
+    return { kept: comments, dropped: [] };
+  }
+  const byPath = new Map(files.map((f) => [f.path.split(path2.sep).join("/"), f.text]));
+  const same = /* @__PURE__ */ new Map();
+  for (const p of new Set(comments.map((c) => c.path))) {
+    const local = byPath.get(p);
+    same.set(p, local !== void 0 && await fileAt(github, pr, p, inputs.pull.headSha) === local);
+  }
+  return {
+    kept: comments.filter((c) => same.get(c.path)),
+    dropped: [...same].filter(([, ok]) => !ok).map(([p]) => p)
+  };
+}
 async function run(env = process.env) {
   const started = performance.now();
   const inputs = readInputs(readEvent(env), env);
@@ -4060,7 +4150,7 @@ async function run(env = process.env) {
   const paths = discover(inputs.paths, cwd);
   if (paths.length === 0) warning(`minicheck: no Dockerfiles found in ${inputs.paths.join(", ")}`);
   const configs = configsFor(paths, inputs.config, cwd);
-  const files = paths.map((p, i) => ({ path: p, text: readText(p, cwd), ...configs[i] }));
+  const files = paths.map((p, i) => ({ path: p, text: readText(p, cwd, inputs.workspace), ...configs[i] }));
   for (const { config, configPath } of new Set(configs)) {
     if (config !== null) parseConfig(config, configPath);
   }
@@ -4092,7 +4182,7 @@ async function run(env = process.env) {
   }
   const root = inputs.workspace;
   const linkBase = repository && inputs.sha ? `${inputs.serverUrl}/${repository.owner}/${repository.repo}/blob/${inputs.sha}` : null;
-  const marker = `<!-- minicheck:${inputs.key ?? commentKey(inputs, paths, env)} -->`;
+  const marker = `<!-- minicheck:${inputs.key ?? commentKey(inputs, env)} -->`;
   const formats = ["github", "markdown"];
   if (inputs.sarifFile) formats.push("sarif");
   const analysis = analyze(files, checkOptions, {
@@ -4102,8 +4192,12 @@ async function run(env = process.env) {
       root,
       linkBase,
       title: inputs.key ? `minicheck: ${inputs.key}` : "minicheck",
-      maxBytes: MAX_COMMENT_BYTES - marker.length - 1
+      maxBytes: MAX_COMMENT_BYTES - marker.length - 1,
+      // The runner shows 10 of each per step: room for the action's own error and warnings.
+      maxErrors: 9,
+      maxWarnings: 8
     },
+    summaryMaxBytes: MAX_SUMMARY_BYTES,
     review: inputs.review && pr !== null
   });
   const { summary: summary2 } = analysis;
@@ -4114,16 +4208,23 @@ async function run(env = process.env) {
   setOutput("errors", String(summary2.errors));
   setOutput("warnings", String(summary2.warnings));
   setOutput("findings", analysis.json.trim());
+  let ioError = null;
   if (inputs.sarifFile) {
     try {
       mkdirSync(path2.dirname(path2.resolve(cwd, inputs.sarifFile)), { recursive: true });
       writeFileSync(path2.resolve(cwd, inputs.sarifFile), analysis.views.sarif);
+      setOutput("sarif-file", inputs.sarifFile);
     } catch (error2) {
-      throw new FileError(`cannot write the SARIF file ${inputs.sarifFile}: ${error2.message}`);
+      ioError = new FileError(`cannot write the SARIF file ${inputs.sarifFile}: ${error2.message}`);
     }
-    setOutput("sarif-file", inputs.sarifFile);
   }
-  if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(analysis.views.markdown, true).write();
+  if (env.GITHUB_STEP_SUMMARY) {
+    try {
+      await summary.addRaw(analysis.views.summary, true).write();
+    } catch (error2) {
+      ioError ??= new FileError(`cannot write the job summary: ${error2.message}`);
+    }
+  }
   if (inputs.comment && pr) {
     if (!github) {
       warning("minicheck: no github-token: the pull-request comment was not written");
@@ -4141,16 +4242,20 @@ ${analysis.views.markdown}`);
   } else if (inputs.comment && !inputs.pull) {
     info("minicheck: not a pull request: no comment");
   }
-  if (inputs.review && pr && github) {
+  if (inputs.review && pr && !github) {
+    warning("minicheck: no github-token: the review was not posted");
+  } else if (inputs.review && pr && github) {
     try {
-      const done = await postReview(github, pr, inputs.pull.headSha, analysis.review);
+      const comments = await atHead(github, pr, inputs, files, analysis.review, env);
+      const done = await postReview(github, pr, inputs.pull.headSha, comments.kept);
       info(
-        `minicheck: review: ${done.posted} comment${done.posted === 1 ? "" : "s"} posted, ${done.skipped} already there, ${done.outside} on lines this pull request did not change`
+        `minicheck: review: ${done.posted} comment${done.posted === 1 ? "" : "s"} posted, ${done.skipped} already there, ${done.outside} on lines this pull request did not change` + (comments.dropped.length ? `; none on ${comments.dropped.join(", ")}, checked out other than at the pull request's head` : "")
       );
     } catch (error2) {
       warning(`minicheck: the review could not be posted: ${redact(error2.message)}`);
     }
   }
+  if (ioError) throw ioError;
   if (analysis.failed) {
     error(
       `minicheck: findings at or above the threshold in ${analysis.failedFiles.join(", ")}`

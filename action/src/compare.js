@@ -38,17 +38,24 @@ function gitShow(ref, file, cwd) {
   }
 }
 
-/** The base revision's text of each file, in order; `null` for a file new since then. */
+/** The base revision's text of each file, in order: the text, `null` for a file new since
+ * then, or `{error}` when it cannot be read (the core makes that a note). */
 export async function baseTexts(files, baseRef, { cwd, github, pr }) {
   const local = gitHas(baseRef, cwd);
-  if (!local && (!github || !pr)) {
-    throw new Error(
-      `git does not have ${baseRef} (check out with fetch-depth: 0) and there is no pull request to ask GitHub`,
-    );
-  }
   const out = [];
   for (const file of files) {
-    out.push(local ? gitShow(baseRef, file.path, cwd) : await fileAt(github, pr, file.path, baseRef));
+    try {
+      if (local) {
+        out.push(gitShow(baseRef, file.path, cwd));
+      } else if (github && pr) {
+        out.push(await fileAt(github, pr, file.path, baseRef));
+      } else {
+        out.push({ error: `git does not have ${baseRef} (check out with fetch-depth: 0)` });
+      }
+    } catch (error) {
+      // One file's base that cannot be read is a note on that file, never the others' loss.
+      out.push({ error: mc.redact(error.message) });
+    }
   }
   return out;
 }

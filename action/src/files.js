@@ -4,7 +4,7 @@
 // `.minicheck.yaml` / `.minicheck.yml` walking up from its directory, unless `config` names one.
 
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 
 export class FileError extends Error {}
@@ -53,6 +53,7 @@ function walk(dir, prefix = "") {
   for (const entry of readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
     if (entry.name === ".git") continue;
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    // Symbolic links are not followed, as the CLI's walk does not follow them.
     if (entry.isDirectory()) out.push(...walk(dir, rel));
     else if (entry.isFile()) out.push(rel);
   }
@@ -75,14 +76,9 @@ export function discover(paths, cwd = process.cwd()) {
       const files = (gitFiles(dir) ?? walk(dir))
         .filter((f) => isDockerfileName(path.posix.basename(f)))
         .map((f) => clean(path.join(given, f)))
-        // Tracked files deleted in the work tree are still listed by git.
-        .filter((f) => {
-          try {
-            return statSync(path.resolve(cwd, f)).isFile();
-          } catch {
-            return false;
-          }
-        })
+        // Regular files only: git lists symbolic links (which the CLI's walk does not follow)
+        // and tracked files deleted in the work tree.
+        .filter((f) => lstatSync(path.resolve(cwd, f), { throwIfNoEntry: false })?.isFile() === true)
         .sort();
       found.push(...files);
     } else {
@@ -92,20 +88,47 @@ export function discover(paths, cwd = process.cwd()) {
   return [...new Set(found)];
 }
 
-/** A file's text, bounded as the CLI bounds it; invalid UTF-8 is replaced, as the CLI does. */
-export function readText(file, cwd = process.cwd()) {
-  let bytes;
+/**
+ * A file's text, bounded as the CLI bounds it (at most 8 MiB, whatever the size the file system
+ * reports); invalid UTF-8 is replaced, as the CLI does. The file must be a regular file inside
+ * `root` (the workspace) when its path goes through a link: a pull request cannot point a Dockerfile at
+ * `/proc/self/environ` and have the runner's secrets read into the report.
+ */
+export function readText(file, cwd = process.cwd(), root = cwd) {
+  const full = path.resolve(cwd, file);
+  let fd;
   try {
-    const full = path.resolve(cwd, file);
-    if (statSync(full).size > MAX_FILE_BYTES) {
-      throw new FileError(`${file} is larger than ${MAX_FILE_BYTES >> 20} MiB: not a Dockerfile`);
+    const real = realpathSync(full);
+    // A path that goes through a link must end inside the workspace.
+    if (real !== full) {
+      const inside = realpathSync(root);
+      if (real !== inside && !real.startsWith(inside.endsWith(path.sep) ? inside : inside + path.sep)) {
+        throw new FileError(`${file} links outside the workspace (to ${real}): not read`);
+      }
     }
-    bytes = readFileSync(full);
+    fd = openSync(real, "r");
+    if (!fstatSync(fd).isFile()) throw new FileError(`${file} is not a regular file`);
+    // Read in chunks up to the limit: the size the file system reports is not trusted
+    // (/proc files report 0).
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      size += n;
+      if (size > MAX_FILE_BYTES) {
+        throw new FileError(`${file} is larger than ${MAX_FILE_BYTES >> 20} MiB: not a Dockerfile`);
+      }
+    }
+    return new TextDecoder("utf-8", { ignoreBOM: true }).decode(Buffer.concat(chunks, size));
   } catch (e) {
     if (e instanceof FileError) throw e;
-    throw new FileError(`cannot read ${file}: ${e.message}`);
+    throw new FileError(`cannot read ${file}: ${e.code === "ENOENT" ? "no such file or directory" : e.message}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
 }
 
 /**

@@ -22,11 +22,40 @@ export class GithubError extends Error {
   }
 }
 
+const TIMEOUT_MS = 60_000;
+const RETRIES = 3;
+const RETRY_DELAY_MS = 500;
+
+/**
+ * Node's fetch with a time limit per request, and reads retried on network errors and 502,
+ * 503, 504 (as the CLI's client does): a stalled connection or a passing outage of GitHub
+ * must not hang the job or lose the comment. Writes are not retried here: a lost answer to a
+ * creation is handled by looking again (`upsertComment`).
+ */
+export async function patientFetch(url, init = {}) {
+  const method = (init.method ?? "GET").toUpperCase();
+  const retries = method === "GET" ? RETRIES : 0;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      if (attempt < retries && [502, 503, 504].includes(response.status)) {
+        await response.body?.cancel().catch(() => {});
+      } else {
+        return response;
+      }
+    } catch (error) {
+      if (attempt >= retries || error?.name === "TimeoutError") throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * 2 ** attempt));
+  }
+}
+
 export function client({ token, apiUrl, userAgent }) {
   return new GithubClient({
     auth: token,
     baseUrl: apiUrl.replace(/\/+$/, ""),
     userAgent,
+    request: { fetch: patientFetch },
     // Failures are reported once, by the caller.
     log: { debug() {}, info() {}, warn() {}, error() {} },
   });

@@ -68,6 +68,12 @@ export function readInputs(event, env = process.env) {
   if ((registryUsername === null) !== (registryPassword === null)) {
     throw new InputError("inputs registry-username and registry-password go together: set both or neither");
   }
+  const registryHost =
+    optional("registry-host")?.replace(/^https?:\/\//, "").replace(/\/+$/, "").toLowerCase() ?? null;
+  if (registryUsername !== null && registryHost === null) {
+    // Never sent to every registry a Dockerfile names (Docker Hub, the vendors' registries).
+    throw new InputError("input registry-host: name the registry the credentials are for (ghcr.io, registry.example.com:5000)");
+  }
 
   const timeout = optional("registry-timeout") ?? "30";
   if (!/^\d+(\.\d+)?$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 3600) {
@@ -91,11 +97,7 @@ export function readInputs(event, env = process.env) {
     registry:
       registryUsername === null
         ? null
-        : {
-            username: registryUsername,
-            password: registryPassword,
-            host: optional("registry-host")?.replace(/^https?:\/\//, "").replace(/\/+$/, "").toLowerCase() ?? null,
-          },
+        : { username: registryUsername, password: registryPassword, host: registryHost },
     key,
     pull:
       pull === null

@@ -13,22 +13,24 @@ import * as mc from "./wasm.js";
 import { readInputs, InputError } from "./inputs.js";
 import { discover, readText, configsFor, FileError } from "./files.js";
 import { baseTexts, comparisons } from "./compare.js";
-import { client, upsertComment, postReview } from "./github.js";
+import { client, upsertComment, postReview, fileAt } from "./github.js";
 
 const VERSION = mc.version();
 const USER_AGENT = `minicheck-action/${VERSION}`;
 /** Below GitHub's 65,536 characters whatever the text. */
 const MAX_COMMENT_BYTES = 65_000;
+/** A step's summary may hold 1 MiB. */
+const MAX_SUMMARY_BYTES = 1_000_000;
 
 /** The hidden first line of the comment: one per workflow, job and inputs (so per matrix leg
- * whose inputs differ), unless the `key` input names it. FNV-1a 64, as `minicheck comment`. */
-export function commentKey(inputs, files, env = process.env) {
-  let text = "minicheck-comment-key-v1\n";
+ * whose inputs differ), unless the `key` input names it. The inputs as written, not the files
+ * found, so a pull request that adds a Dockerfile keeps its comment. FNV-1a 64. */
+export function commentKey(inputs, env = process.env) {
+  let text = "minicheck-action-key-v1\n";
   text += `workflow=${env.GITHUB_WORKFLOW ?? ""}\njob=${env.GITHUB_JOB ?? ""}\n`;
-  text += `target=${inputs.target ?? ""}\nplatform=${inputs.platform}\n`;
-  for (const arg of inputs.buildArgs) text += `build-arg=${arg.split("=", 1)[0]}\n`;
-  if (inputs.config) text += `config=${inputs.config}\n`;
-  for (const file of [...new Set(files)].sort()) text += `file=${file}\n`;
+  text += `target=${inputs.target ?? ""}\nplatform=${inputs.platform}\nconfig=${inputs.config ?? ""}\n`;
+  for (const arg of inputs.buildArgs) text += `build-arg=${arg}\n`;
+  for (const p of inputs.paths) text += `path=${p}\n`;
   let hash = 0xcbf29ce484222325n;
   for (const byte of new TextEncoder().encode(text)) {
     hash ^= BigInt(byte);
@@ -51,6 +53,28 @@ function splitRepository(repository) {
   return owner && repo && !extra ? { owner, repo } : null;
 }
 
+/**
+ * Review comments go on the pull request's head commit. When the checkout is another commit
+ * (the merge commit `actions/checkout` takes for pull requests), a file whose text differs from
+ * the head's would put comments on the wrong lines: its comments are left out.
+ */
+async function atHead(github, pr, inputs, files, comments, env) {
+  const checkedOut = env.GITHUB_SHA;
+  if (!inputs.pull.headSha || !checkedOut || checkedOut === inputs.pull.headSha) {
+    return { kept: comments, dropped: [] };
+  }
+  const byPath = new Map(files.map((f) => [f.path.split(path.sep).join("/"), f.text]));
+  const same = new Map();
+  for (const p of new Set(comments.map((c) => c.path))) {
+    const local = byPath.get(p);
+    same.set(p, local !== undefined && (await fileAt(github, pr, p, inputs.pull.headSha)) === local);
+  }
+  return {
+    kept: comments.filter((c) => same.get(c.path)),
+    dropped: [...same].filter(([, ok]) => !ok).map(([p]) => p),
+  };
+}
+
 async function run(env = process.env) {
   const started = performance.now();
   const inputs = readInputs(readEvent(env), env);
@@ -58,7 +82,7 @@ async function run(env = process.env) {
   const paths = discover(inputs.paths, cwd);
   if (paths.length === 0) core.warning(`minicheck: no Dockerfiles found in ${inputs.paths.join(", ")}`);
   const configs = configsFor(paths, inputs.config, cwd);
-  const files = paths.map((p, i) => ({ path: p, text: readText(p, cwd), ...configs[i] }));
+  const files = paths.map((p, i) => ({ path: p, text: readText(p, cwd, inputs.workspace), ...configs[i] }));
   // A configuration error is the step's error (exit 2), before any registry request.
   for (const { config, configPath } of new Set(configs)) {
     if (config !== null) mc.parseConfig(config, configPath);
@@ -99,7 +123,7 @@ async function run(env = process.env) {
   const root = inputs.workspace;
   const linkBase =
     repository && inputs.sha ? `${inputs.serverUrl}/${repository.owner}/${repository.repo}/blob/${inputs.sha}` : null;
-  const marker = `<!-- minicheck:${inputs.key ?? commentKey(inputs, paths, env)} -->`;
+  const marker = `<!-- minicheck:${inputs.key ?? commentKey(inputs, env)} -->`;
   const formats = ["github", "markdown"];
   if (inputs.sarifFile) formats.push("sarif");
   const analysis = mc.analyze(files, checkOptions, {
@@ -110,7 +134,11 @@ async function run(env = process.env) {
       linkBase,
       title: inputs.key ? `minicheck: ${inputs.key}` : "minicheck",
       maxBytes: MAX_COMMENT_BYTES - marker.length - 1,
+      // The runner shows 10 of each per step: room for the action's own error and warnings.
+      maxErrors: 9,
+      maxWarnings: 8,
     },
+    summaryMaxBytes: MAX_SUMMARY_BYTES,
     review: inputs.review && pr !== null,
   });
   const { summary } = analysis;
@@ -127,17 +155,26 @@ async function run(env = process.env) {
   core.setOutput("errors", String(summary.errors));
   core.setOutput("warnings", String(summary.warnings));
   core.setOutput("findings", analysis.json.trim());
+  // An I/O error here is the step's error (exit 2), but only after the summary and the comment:
+  // nothing that was computed is lost.
+  let ioError = null;
   if (inputs.sarifFile) {
     try {
       mkdirSync(path.dirname(path.resolve(cwd, inputs.sarifFile)), { recursive: true });
       writeFileSync(path.resolve(cwd, inputs.sarifFile), analysis.views.sarif);
+      core.setOutput("sarif-file", inputs.sarifFile);
     } catch (error) {
-      throw new FileError(`cannot write the SARIF file ${inputs.sarifFile}: ${error.message}`);
+      ioError = new FileError(`cannot write the SARIF file ${inputs.sarifFile}: ${error.message}`);
     }
-    core.setOutput("sarif-file", inputs.sarifFile);
   }
   // The whole report in the job summary, first, so it is there whatever GitHub answers.
-  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(analysis.views.markdown, true).write();
+  if (env.GITHUB_STEP_SUMMARY) {
+    try {
+      await core.summary.addRaw(analysis.views.summary, true).write();
+    } catch (error) {
+      ioError ??= new FileError(`cannot write the job summary: ${error.message}`);
+    }
+  }
 
   if (inputs.comment && pr) {
     if (!github) {
@@ -158,17 +195,22 @@ async function run(env = process.env) {
     core.info("minicheck: not a pull request: no comment");
   }
 
-  if (inputs.review && pr && github) {
+  if (inputs.review && pr && !github) {
+    core.warning("minicheck: no github-token: the review was not posted");
+  } else if (inputs.review && pr && github) {
     try {
-      const done = await postReview(github, pr, inputs.pull.headSha, analysis.review);
+      const comments = await atHead(github, pr, inputs, files, analysis.review, env);
+      const done = await postReview(github, pr, inputs.pull.headSha, comments.kept);
       core.info(
-        `minicheck: review: ${done.posted} comment${done.posted === 1 ? "" : "s"} posted, ${done.skipped} already there, ${done.outside} on lines this pull request did not change`,
+        `minicheck: review: ${done.posted} comment${done.posted === 1 ? "" : "s"} posted, ${done.skipped} already there, ${done.outside} on lines this pull request did not change` +
+          (comments.dropped.length ? `; none on ${comments.dropped.join(", ")}, checked out other than at the pull request's head` : ""),
       );
     } catch (error) {
       core.warning(`minicheck: the review could not be posted: ${mc.redact(error.message)}`);
     }
   }
 
+  if (ioError) throw ioError;
   if (analysis.failed) {
     core.error(
       `minicheck: findings at or above the threshold in ${analysis.failedFiles.join(", ")}`,

@@ -8,6 +8,7 @@
 // the platform manifest's referrers (API, else the referrers tag), cosign's `.att` tag, the
 // BuildKit attestation in the index; then the referrers and `.att` tag of the index itself.
 
+import { isIP } from "node:net";
 import * as mc from "./wasm.js";
 
 const MAX_BLOB = 64 * 1024 * 1024;
@@ -15,6 +16,8 @@ const MAX_CANDIDATES = 16;
 const RETRIES = 3;
 const RETRY_DELAY_MS = 500;
 const MAX_RETRY_DELAY_MS = 10_000;
+/** Error answers are read this far for their message; the rest is dropped. */
+const MAX_ERROR_BODY = 64 * 1024;
 
 export class RegistryError extends Error {
   constructor(message, status = null) {
@@ -23,10 +26,22 @@ export class RegistryError extends Error {
   }
 }
 
-const isLoopback = (host) => {
-  const name = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
-  return name === "localhost" || name === "::1" || /^127\./.test(name);
-};
+/** `HOST[:PORT]` or `[IPv6]:PORT` is this machine (as the CLI's `is_loopback`): only those
+ * registries are spoken to over plain HTTP. */
+export function isLoopback(host) {
+  let name = host.toLowerCase();
+  if (name.startsWith("[")) {
+    const end = name.indexOf("]");
+    if (end < 0) return false;
+    name = name.slice(1, end);
+  } else {
+    name = name.replace(/:\d+$/, "");
+  }
+  if (name === "localhost" || name.endsWith(".localhost")) return true;
+  if (isIP(name) === 4) return name.startsWith("127.");
+  if (isIP(name) === 6) return name === "::1" || name === "0:0:0:0:0:0:0:1";
+  return false;
+}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -50,6 +65,7 @@ async function readBounded(response, limit, what) {
   for await (const chunk of response.body ?? []) {
     size += chunk.length;
     if (size > limit) {
+      await response.body?.cancel().catch(() => {});
       throw new RegistryError(`${what}: the answer is more than the ${limit} bytes allowed`);
     }
     chunks.push(chunk);
@@ -68,17 +84,17 @@ class Host {
   constructor(domain, options) {
     this.domain = domain;
     this.api = mc.registryApiHost(domain);
-    this.base = `${isLoopback(this.api) ? "http" : "https"}://${this.api}`;
+    this.loopback = isLoopback(this.api);
+    this.base = `${this.loopback ? "http" : "https"}://${this.api}`;
     this.options = options;
     this.auth = new Map(); // repository -> Authorization header
   }
 
-  /** `Basic …` when credentials were given for this registry (all registries when no host was
-   * named), else `null`: credentials never go to another registry's token endpoint. */
+  /** `Basic …` when the credentials are for this registry (`registry-host`), else `null`:
+   * they never go to another registry. */
   basic() {
     const c = this.options.credentials;
-    if (!c) return null;
-    if (c.host && ![this.domain, this.api].includes(c.host)) return null;
+    if (!c || ![this.domain, this.api].includes(c.host)) return null;
     return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`;
   }
 
@@ -98,8 +114,10 @@ class Host {
           signal: AbortSignal.timeout(this.options.timeoutMs),
         });
       } catch (error) {
-        const reason = error?.name === "TimeoutError" ? `no answer within ${this.options.timeoutMs / 1000} s` : (error?.cause?.message ?? error.message);
-        if (attempt < RETRIES) {
+        const timedOut = error?.name === "TimeoutError";
+        const reason = timedOut ? `no answer within ${this.options.timeoutMs / 1000} s` : (error?.cause?.message ?? error.message);
+        // A registry that did not answer in time is not asked again and again.
+        if (!timedOut && attempt < RETRIES) {
           await sleep(RETRY_DELAY_MS * 2 ** attempt);
           continue;
         }
@@ -128,7 +146,9 @@ class Host {
     if (bearer) {
       const url = mc.tokenUrl(bearer, [mc.pullScope(repo)]);
       const headers = { "user-agent": this.options.userAgent };
-      const basic = this.basic();
+      // Credentials go to a token endpoint over HTTPS only (or on this machine).
+      const plain = url.startsWith("http://") && !isLoopback(new URL(url).host);
+      const basic = plain ? null : this.basic();
       if (basic) headers.authorization = basic;
       let response;
       try {
@@ -195,8 +215,9 @@ class Host {
       const bytes = await readBounded(response, mc.maxDocumentSize(), what);
       return { bytes, contentType: response.headers.get("content-type") };
     }
-    await response.body?.cancel();
-    if (response.status !== 404) await failUnlessOk(response, what, this);
+    // No referrers API (404, or 400/405 from registries that do not route it): the tag schema.
+    if (![400, 404, 405].includes(response.status)) await failUnlessOk(response, what, this);
+    await response.body?.cancel().catch(() => {});
     const tagged = await this.document(repo, mc.referrersTag(digest), "index", "the referrers tag");
     return tagged && { bytes: tagged.bytes, contentType: tagged.contentType };
   }
@@ -204,7 +225,13 @@ class Host {
 
 async function failUnlessOk(response, what, host) {
   if (response.ok) return;
-  const text = await response.text().catch(() => "");
+  let text = "";
+  try {
+    text = new TextDecoder().decode(await readBounded(response, MAX_ERROR_BODY, what));
+  } catch {
+    // Too long or cut off: the status says enough.
+    await response.body?.cancel().catch(() => {});
+  }
   let message = "";
   try {
     message = JSON.parse(text)?.errors?.[0]?.message ?? "";
@@ -243,9 +270,13 @@ async function findSbom(host, repo, imageDigest, index) {
     if (!list) return null;
     for (const candidate of mc.sbomCandidatesFromReferrers(list.bytes, list.contentType)) {
       if (budget-- <= 0) return null;
-      const manifest = await host.document(repo, candidate.descriptor.digest, "manifest", "a referrer");
-      const sbom = manifest && (await tryLayers(manifest, "referrer"));
-      if (sbom) return sbom;
+      try {
+        const manifest = await host.document(repo, candidate.descriptor.digest, "manifest", "a referrer");
+        const sbom = manifest && (await tryLayers(manifest, "referrer"));
+        if (sbom) return sbom;
+      } catch (error) {
+        problems.push(error.message);
+      }
     }
     return null;
   };
@@ -269,7 +300,7 @@ async function findSbom(host, repo, imageDigest, index) {
       problems.push(error.message);
     }
   }
-  return problems.length ? { failed: problems[0] } : { notFound: true };
+  return problems.length ? { failed: [...new Set(problems)].join("; ") } : { notFound: true };
 }
 
 /**
@@ -293,18 +324,28 @@ export async function fetchImage(reference, hosts, options) {
   }
   const size = mc.compressedSize(image.bytes, image.contentType);
   const found = await findSbom(host, repo, image.digest, index);
+  const note = found.sbom
+    ? null
+    : found.notFound
+      ? "no SBOM attestation found: the package count is unknown"
+      : `the SBOM could not be read (${scrub(found.failed, options)}): the package count is unknown`;
   return {
     label: mc.redact(ref.familiar),
     digest: image.digest,
     platform: options.platform,
     compressedSize: size,
     packages: found.sbom ? found.sbom.packages : null,
-    note: found.sbom
-      ? null
-      : found.notFound
-        ? "no SBOM attestation found: the package count is unknown"
-        : `the SBOM could not be read (${found.failed}): the package count is unknown`,
+    note,
   };
+}
+
+/** The message without tokens (by their prefixes) and without the registry password, whatever
+ * its form: the comment that carries it is not masked by the runner. */
+function scrub(message, options) {
+  let text = mc.redact(message);
+  const password = options.credentials?.password;
+  if (password && password.length >= 4) text = text.split(password).join("*".repeat(password.length));
+  return text;
 }
 
 /** Every image, at most `concurrency` at a time: `[{image, side}|{image, error}]` in order. */
@@ -318,7 +359,7 @@ export async function fetchImages(images, options, concurrency = 8) {
       try {
         out[i] = { image: images[i], side: await fetchImage(images[i], hosts, options) };
       } catch (error) {
-        out[i] = { image: images[i], error: mc.redact(error.message) };
+        out[i] = { image: images[i], error: scrub(error.message, options) };
       }
     }
   };

@@ -3,14 +3,14 @@
 // to end by tests/integration/action.rs, which runs the committed dist/ with Node 24.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { readInputs, InputError } from "../src/inputs.js";
 import { discover, configsFor, isDockerfileName, readText, FileError } from "../src/files.js";
 import { addedLines } from "../src/github.js";
-import { retryAfterMs } from "../src/registry.js";
+import { retryAfterMs, isLoopback } from "../src/registry.js";
 import { commentKey } from "../src/main.js";
 
 function withInputs(inputs, fn) {
@@ -156,11 +156,37 @@ test("Retry-After: seconds or a date, capped at 10 s", () => {
 });
 
 test("comment key: stable for the same job and inputs, different per job or matrix inputs", () => {
-  const inputs = { target: null, platform: "linux/amd64", buildArgs: [], config: null };
+  const inputs = { target: null, platform: "linux/amd64", buildArgs: [], config: null, paths: ["."] };
   const env = { GITHUB_WORKFLOW: "CI", GITHUB_JOB: "lint" };
-  const a = commentKey(inputs, ["b/Dockerfile", "a/Dockerfile"], env);
+  const a = commentKey(inputs, env);
   assert.match(a, /^[0-9a-f]{16}$/);
-  assert.equal(a, commentKey(inputs, ["a/Dockerfile", "b/Dockerfile", "a/Dockerfile"], env));
-  assert.notEqual(a, commentKey(inputs, ["a/Dockerfile", "b/Dockerfile"], { ...env, GITHUB_JOB: "other" }));
-  assert.notEqual(a, commentKey({ ...inputs, platform: "linux/arm64" }, ["a/Dockerfile", "b/Dockerfile"], env));
+  assert.equal(a, commentKey({ ...inputs }, { ...env }));
+  assert.notEqual(a, commentKey(inputs, { ...env, GITHUB_JOB: "other" }));
+  assert.notEqual(a, commentKey({ ...inputs, platform: "linux/arm64" }, env));
+  // A matrix over a build argument's value: one comment per leg.
+  assert.notEqual(
+    commentKey({ ...inputs, buildArgs: ["PY=3.12"] }, env),
+    commentKey({ ...inputs, buildArgs: ["PY=3.13"] }, env),
+  );
+  assert.notEqual(a, commentKey({ ...inputs, paths: ["api"] }, env));
+});
+
+test("loopback registries, and only they, are spoken to over plain HTTP", () => {
+  for (const host of ["localhost", "localhost:5000", "127.0.0.1:5000", "127.8.9.10", "[::1]:5000", "reg.localhost"]) {
+    assert.ok(isLoopback(host), host);
+  }
+  for (const host of ["127.0.0.1.nip.io", "127.example.com", "registry-1.docker.io", "10.0.0.1:5000", "[::2]:5000"]) {
+    assert.ok(!isLoopback(host), host);
+  }
+});
+
+test("files: a link out of the workspace is not read; a directory's links are not followed", () => {
+  const dir = tree({ "app/Dockerfile": "FROM scratch\n" });
+  const outside = tree({ "secret": "FROM secret\n" });
+  symlinkSync(path.join(outside, "secret"), path.join(dir, "Dockerfile"));
+  symlinkSync(path.join(dir, "app", "Dockerfile"), path.join(dir, "inside.Dockerfile"));
+  assert.throws(() => readText("Dockerfile", dir), /links outside the workspace/);
+  assert.equal(readText("inside.Dockerfile", dir), "FROM scratch\n");
+  assert.deepEqual(discover(["."], dir), ["app/Dockerfile"]);
+  assert.throws(() => readText("app", dir), /not a regular file|EISDIR|cannot read/);
 });

@@ -158,6 +158,9 @@ export interface AnalyzeOptions {
   renderOptions?: RenderOptions | null;
   /** Also return one review comment per finding. */
   review?: boolean | null;
+  /** Also render `views.summary`: the Markdown view within this many bytes (a job summary
+   * holds up to 1 MiB, a comment 65,536 characters). */
+  summaryMaxBytes?: number | null;
 }
 
 /** A pull-request review comment for one finding. */
@@ -182,8 +185,8 @@ export interface Analysis {
   failed: boolean;
   failedFiles: string[];
   summary: { files: number; findings: number; errors: number; warnings: number; info: number };
-  /** Format name → text, for each of `formats`. */
-  views: Partial<Record<Format, string>>;
+  /** Format name → text, for each of `formats`; `summary` with `summaryMaxBytes`. */
+  views: Partial<Record<Format | "summary", string>>;
   review: ReviewComment[];
 }
 
@@ -205,11 +208,12 @@ export interface ComparisonPlan {
 }
 
 /** Plans the comparisons. With `baseRef`, `texts` holds each file's text at the base revision,
- * in the order of `files` (`null`: the file is new). `images` lists every image to fetch once. */
+ * in the order of `files` (`null`: the file is new; `{error}`: it could not be read, which
+ * becomes a note). `images` lists every image to fetch once. */
 export function planComparisons(
   files: DockerfileInput[],
   options?: CheckOptions | null,
-  base?: { baseRef?: string | null; texts?: (string | null)[] | null } | null,
+  base?: { baseRef?: string | null; texts?: (string | null | { error: string })[] | null } | null,
 ): { plans: ComparisonPlan[]; images: string[] };
 
 /** The plans with what the host fetched per image (a side, or the error), as

@@ -75,6 +75,7 @@ pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
 
 pub(crate) struct Action<'a> {
     dir: &'a Path,
+    env: Vec<(&'a str, String)>,
     inputs: Vec<(&'a str, String)>,
     github: Option<&'a FakeGithub>,
     pull_request: bool,
@@ -108,6 +109,7 @@ impl<'a> Action<'a> {
     pub(crate) fn new(dir: &'a Path) -> Self {
         Action {
             dir,
+            env: Vec::new(),
             inputs: Vec::new(),
             github: None,
             pull_request: false,
@@ -117,6 +119,12 @@ impl<'a> Action<'a> {
         self.inputs.push((name, value.into()));
         self
     }
+    /// Sets (after the runner's defaults) an environment variable.
+    pub(crate) fn env(mut self, name: &'a str, value: impl Into<String>) -> Self {
+        self.env.push((name, value.into()));
+        self
+    }
+
     pub(crate) fn on_pull_request(mut self, github: &'a FakeGithub) -> Self {
         self.github = Some(github);
         self.pull_request = true;
@@ -177,6 +185,9 @@ impl<'a> Action<'a> {
         }
         // The runner's defaults from action.yml: github-token is `${{ github.token }}`.
         cmd.env("INPUT_GITHUB-TOKEN", TOKEN);
+        for (name, value) in &self.env {
+            cmd.env(name, value);
+        }
         for (name, value) in &self.inputs {
             cmd.env(format!("INPUT_{}", name.to_uppercase()), value);
         }
@@ -364,12 +375,19 @@ fn annotations_stay_within_the_runner_limit_with_a_notice() {
     let dir = workspace(&refs);
     let r = Action::new(dir.path()).input("compare", "false").run();
     assert_eq!(r.code, 1);
-    let errors = r
+    // Nine findings and the action's own closing error: the runner's ten.
+    let findings = r
         .annotations()
         .iter()
         .filter(|a| a.starts_with("::error file="))
         .count();
-    assert_eq!(errors, 10, "{}", r.stdout);
+    assert_eq!(findings, 9, "{}", r.stdout);
+    let all_errors = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error"))
+        .count();
+    assert_eq!(all_errors, 10, "{}", r.stdout);
     assert!(
         r.stdout
             .contains("more findings are not annotated; see the job summary"),
@@ -704,6 +722,8 @@ fn the_base_revision_comes_from_github_when_the_checkout_is_shallow() {
     let findings = json(&r.outputs["findings"]);
     let notes = findings["comparisons"][0]["notes"].to_string();
     assert!(notes.contains("127.0.0.1:9"), "{notes}");
+    // The base image is the one the contents API answered with.
+    assert!(notes.contains("127.0.0.1:9/acme/python:1"), "{notes}");
     assert!(findings["comparisons"][0]["base"].is_null(), "{notes}");
 }
 
@@ -715,6 +735,7 @@ fn registry_passwords_are_masked() {
         .input("compare", "false")
         .input("registry-username", "robot")
         .input("registry-password", secret)
+        .input("registry-host", "registry.example.com")
         .run();
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(
@@ -807,4 +828,66 @@ fn github_down_is_a_warning_and_the_findings_still_decide() {
     );
     assert!(r.summary.contains("No findings"), "{}", r.summary);
     assert_eq!(shown(&r, TOKEN), 0);
+}
+
+#[test]
+fn review_comments_skip_files_that_differ_at_the_head_from_the_checkout() {
+    let github = github();
+    // The checkout is the merge commit; the head's Dockerfile has another line above the FROM.
+    let dir = workspace(&[("app/Dockerfile", BAD)]);
+    github.add_pull_file(
+        REPO,
+        PR,
+        "app/Dockerfile",
+        "modified",
+        Some("@@ -3,2 +3,2 @@\n \n-FROM cgr.dev/chainguard/python:3.13 AS final\n+FROM cgr.dev/chainguard/python:latest-dev AS final\n COPY --from=build /app /app"),
+    );
+    github.add_file(
+        REPO,
+        HEAD_SHA,
+        "app/Dockerfile",
+        &format!("# moved down\n{BAD}"),
+    );
+    let r = Action::new(dir.path())
+        .input("compare", "false")
+        .input("comment", "false")
+        .input("review", "true")
+        .env("GITHUB_SHA", "3333333333333333333333333333333333333333")
+        .on_pull_request(&github)
+        .run();
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.stdout
+            .contains("none on app/Dockerfile, checked out other than at the pull request's head"),
+        "{}",
+        r.all()
+    );
+    assert!(github.review_comments(REPO, PR).is_empty());
+
+    // The same text at the head: the comment is posted.
+    github.add_file(REPO, HEAD_SHA, "app/Dockerfile", BAD);
+    let r = Action::new(dir.path())
+        .input("compare", "false")
+        .input("comment", "false")
+        .input("review", "true")
+        .env("GITHUB_SHA", "3333333333333333333333333333333333333333")
+        .on_pull_request(&github)
+        .run();
+    assert!(r.stdout.contains("review: 1 comment posted"), "{}", r.all());
+}
+
+#[test]
+fn credentials_without_the_registry_they_are_for_are_an_input_error() {
+    let dir = workspace(&[("Dockerfile", GOOD)]);
+    let r = Action::new(dir.path())
+        .input("registry-username", "robot")
+        .input("registry-password", "s3cr3t-pw")
+        .run();
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stdout.contains("input registry-host: name the registry"),
+        "{}",
+        r.all()
+    );
+    assert_eq!(shown(&r, "s3cr3t-pw"), 0);
 }

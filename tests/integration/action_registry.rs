@@ -189,7 +189,11 @@ fn basic_authentication_with_the_inputs_and_a_clear_note_without() {
 
     let (r, c) = checked_at(
         &server.addr,
-        &[("registry-username", USER), ("registry-password", PASSWORD)],
+        &[
+            ("registry-username", USER),
+            ("registry-password", PASSWORD),
+            ("registry-host", &server.addr),
+        ],
     );
     assert_complete(&c);
     assert_eq!(shown(&r, PASSWORD), 0);
@@ -213,11 +217,16 @@ fn basic_authentication_with_the_inputs_and_a_clear_note_without() {
         "{c:#}"
     );
 
-    let (_, c) = checked_at(
+    let (r, c) = checked_at(
         &server.addr,
-        &[("registry-username", USER), ("registry-password", "wrong")],
+        &[
+            ("registry-username", USER),
+            ("registry-password", "wrong-password"),
+            ("registry-host", &server.addr),
+        ],
     );
     assert!(c["notes"].to_string().contains("401"), "{c:#}");
+    assert_eq!(shown(&r, "wrong-password"), 0);
 }
 
 #[test]
@@ -240,7 +249,11 @@ fn bearer_tokens_from_a_token_server_the_registry_verifies() {
     // With credentials, the token request carries them; no token shows in the output.
     let (r2, c) = checked_at(
         &server.addr,
-        &[("registry-username", USER), ("registry-password", PASSWORD)],
+        &[
+            ("registry-username", USER),
+            ("registry-password", PASSWORD),
+            ("registry-host", &server.addr),
+        ],
     );
     assert_complete(&c);
     let requests = tokens.log.lock().unwrap().clone();

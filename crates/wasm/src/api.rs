@@ -3,6 +3,7 @@
 //! output type filled from it). `js.rs` only converts JS values to and from these types.
 
 use crate::error::Error;
+use crate::input::BaseText;
 use crate::input::{
     AnalyzeInput, BaseInput, BuildArgs, ChallengeInput, CheckInput, ConfigInput, FetchedInput,
     FileComparisonInput, FileInput, PackageInput, PairInput, PlanInput, RenderInput, SideInput,
@@ -173,6 +174,16 @@ pub fn analyze(
         views: formats
             .into_iter()
             .map(|(name, format)| (name, render_report(&report, format, &render_options)))
+            .chain(analysis.summary_max_bytes.map(|max_bytes| {
+                let options = RenderInput {
+                    max_bytes: Some(max_bytes),
+                    ..render_options.clone()
+                };
+                (
+                    "summary".to_string(),
+                    render_report(&report, Format::Markdown, &options),
+                )
+            }))
             .collect(),
         review: if analysis.review.unwrap_or(false) {
             report::review::render(&report, render_options.root.as_deref())
@@ -204,7 +215,15 @@ pub fn plan_comparisons(
         .enumerate()
         .map(|(i, (file, options))| {
             let revision = match (&base.base_ref, texts.get(i)) {
-                (Some(base_ref), Some(Some(text))) => BaseRevision::Text { base_ref, text },
+                (Some(base_ref), Some(BaseText::Text(text))) => {
+                    BaseRevision::Text { base_ref, text }
+                }
+                (Some(base_ref), Some(BaseText::Unreadable { error })) => {
+                    BaseRevision::Unreadable {
+                        base_ref,
+                        reason: error,
+                    }
+                }
                 (Some(base_ref), _) => BaseRevision::Absent { base_ref },
                 (None, _) => BaseRevision::NotAsked,
             };

@@ -190,6 +190,9 @@ pub struct AnalyzeInput {
     pub render_options: Option<RenderInput>,
     /// Also return the review comments.
     pub review: Option<bool>,
+    /// Also render `views.summary`: the Markdown view within this many bytes (the job summary
+    /// allows more than a comment).
+    pub summary_max_bytes: Option<usize>,
 }
 
 /// `planComparisons`: the base revision of every file, in the order of the files.
@@ -198,8 +201,18 @@ pub struct AnalyzeInput {
 pub struct BaseInput {
     /// The base revision's name, shown in notes; none: no base comparison.
     pub base_ref: Option<String>,
-    /// Per file: its text at the base revision, or `null` when it did not exist there.
-    pub texts: Option<Vec<Option<String>>>,
+    /// Per file: its text at the base revision, `null` when it did not exist there, or
+    /// `{error}` when it could not be read.
+    pub texts: Option<Vec<BaseText>>,
+}
+
+/// One file at the base revision, as the host read it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum BaseText {
+    Text(String),
+    Unreadable { error: String },
+    Absent(()),
 }
 
 /// A plan handed back by the host to `completeComparisons`.

@@ -575,6 +575,18 @@ fn analyze_decides_failure_per_file_threshold_and_renders_every_view_of_one_chec
     assert!(out.views["markdown"].contains("MC001"));
     assert_eq!(out.summary.findings, out.review.len());
     assert!(out.review.iter().any(|c| c.body.contains("```suggestion")));
+    assert!(!out.views.contains_key("summary"));
+    let with_summary: AnalyzeInput = from(
+        json!({"formats": ["markdown"], "renderOptions": {"maxBytes": 300}, "summaryMaxBytes": 1000000}),
+    );
+    let out = api::analyze(&inputs, &CheckInput::default(), &with_summary).unwrap();
+    assert!(
+        out.views["markdown"].len() <= 300,
+        "{}",
+        out.views["markdown"]
+    );
+    assert!(out.views["summary"].len() > 300);
+    assert!(out.views["summary"].contains("MC001"));
 
     // failOn wins over the file's configuration; never never fails.
     let never: AnalyzeInput = from(json!({"failOn": "never"}));
@@ -619,6 +631,20 @@ fn plans_name_each_image_once_and_completion_turns_failures_into_notes() {
     let done = api::complete_comparisons(&[plan_input], &fetched).unwrap();
     assert_eq!(done[0].twin, None);
     assert_eq!(done[0].notes, ["reg.mini.dev: 503 Service Unavailable"]);
+
+    // A file new since the base, and one the host could not read.
+    let two = files(&[
+        ("a/Dockerfile", "FROM debian:12\n"),
+        ("b/Dockerfile", "FROM debian:12\n"),
+    ]);
+    let base: BaseInput =
+        from(json!({"baseRef": "main", "texts": [null, {"error": "git does not have main"}]}));
+    let plans = api::plan_comparisons(&two, &CheckInput::default(), &base).unwrap();
+    assert_eq!(plans.plans[0].notes[1], "new since main: no base image");
+    assert_eq!(
+        plans.plans[1].notes[1],
+        "the Dockerfile at main could not be read: git does not have main"
+    );
 
     // The text count must match the files.
     let short: BaseInput = from(json!({"baseRef": "main", "texts": []}));

@@ -19,6 +19,8 @@ pub enum BaseRevision<'a> {
     Absent { base_ref: &'a str },
     /// The file's text at `base_ref`.
     Text { base_ref: &'a str, text: &'a str },
+    /// The host could not read it (no such revision in a shallow clone, an API error).
+    Unreadable { base_ref: &'a str, reason: &'a str },
 }
 
 /// What to compare for one Dockerfile.
@@ -73,6 +75,10 @@ pub fn plan(file: &FileReport, options: &CheckOptions, base: BaseRevision) -> Pl
         BaseRevision::Absent { base_ref } => plan
             .notes
             .push(format!("new since {base_ref}: no base image")),
+        BaseRevision::Unreadable { base_ref, reason } => plan.notes.push(format!(
+            "the Dockerfile at {base_ref} could not be read: {}",
+            redact(reason)
+        )),
         BaseRevision::Text { base_ref, text } => {
             match final_image(&check_dockerfile(&file.path, text, options)) {
                 Some(base) => plan.base = Some(base),
@@ -234,6 +240,19 @@ mod tests {
                 "the final image is from no catalog vendor: it has no twin",
                 "new since origin/main: no base image"
             ]
+        );
+
+        let unreadable = plan(
+            &checked("FROM debian:12\n"),
+            &CheckOptions::default(),
+            BaseRevision::Unreadable {
+                base_ref: "main",
+                reason: "403 Resource not accessible by integration",
+            },
+        );
+        assert_eq!(
+            unreadable.notes[1],
+            "the Dockerfile at main could not be read: 403 Resource not accessible by integration"
         );
 
         let unresolved_base = plan(
