@@ -776,6 +776,108 @@ import path2 from "node:path";
 
 // ../target/wasm-pkg/minicheck_wasm.js
 import { readFileSync } from "node:fs";
+var SbomSearch = class {
+  __destroy_into_raw() {
+    const ptr = this.__wbg_ptr;
+    this.__wbg_ptr = 0;
+    SbomSearchFinalization.unregister(this);
+    return ptr;
+  }
+  free() {
+    const ptr = this.__destroy_into_raw();
+    wasm.__wbg_sbomsearch_free(ptr, 0);
+  }
+  /**
+   * The body of the last fetch.
+   * @param {Uint8Array | number[]} bytes
+   * @param {string | null} [content_type]
+   */
+  answerBody(bytes, content_type) {
+    let ptr0, len0, ptr1, len1;
+    try {
+      ptr0 = passArray8ToWasm0(bytes, wasm.__wbindgen_malloc);
+      len0 = WASM_VECTOR_LEN;
+      ptr1 = isLikeNone(content_type) ? 0 : passStringToWasm0(content_type, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      len1 = WASM_VECTOR_LEN;
+    } catch (e) {
+      if (ptr1) {
+        wasm.__wbindgen_free(ptr1, len1 * 1, 1);
+      }
+      if (ptr0) {
+        wasm.__wbindgen_free(ptr0, len0 * 1, 1);
+      }
+      throw e;
+    }
+    wasm.sbomsearch_answerBody(this.__wbg_ptr, ptr0, len0, ptr1, len1);
+  }
+  /**
+   * The last fetch failed, said as the host says it.
+   * @param {string} message
+   */
+  answerFailed(message) {
+    const ptr0 = passStringToWasm0(message, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    wasm.sbomsearch_answerFailed(this.__wbg_ptr, ptr0, len0);
+  }
+  /**
+   * The last fetch found nothing (404; for referrers also 400 and 405).
+   */
+  answerNotFound() {
+    wasm.sbomsearch_answerNotFound(this.__wbg_ptr);
+  }
+  /**
+   * @param {string} image_digest
+   * @param {Uint8Array | number[] | null} [index_bytes]
+   * @param {string | null} [index_content_type]
+   * @param {string | null} [index_digest]
+   */
+  constructor(image_digest, index_bytes, index_content_type, index_digest) {
+    let ptr0, len0, ptr1, len1, ptr2, len2, ptr3, len3;
+    try {
+      ptr0 = passStringToWasm0(image_digest, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      len0 = WASM_VECTOR_LEN;
+      ptr1 = isLikeNone(index_bytes) ? 0 : passArray8ToWasm0(index_bytes, wasm.__wbindgen_malloc);
+      len1 = WASM_VECTOR_LEN;
+      ptr2 = isLikeNone(index_content_type) ? 0 : passStringToWasm0(index_content_type, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      len2 = WASM_VECTOR_LEN;
+      ptr3 = isLikeNone(index_digest) ? 0 : passStringToWasm0(index_digest, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      len3 = WASM_VECTOR_LEN;
+    } catch (e) {
+      if (ptr3) {
+        wasm.__wbindgen_free(ptr3, len3 * 1, 1);
+      }
+      if (ptr2) {
+        wasm.__wbindgen_free(ptr2, len2 * 1, 1);
+      }
+      if (ptr1) {
+        wasm.__wbindgen_free(ptr1, len1 * 1, 1);
+      }
+      if (ptr0) {
+        wasm.__wbindgen_free(ptr0, len0 * 1, 1);
+      }
+      throw e;
+    }
+    const ret = wasm.sbomsearch_new(ptr0, len0, ptr1, len1, ptr2, len2, ptr3, len3);
+    if (ret[2]) {
+      throw takeFromExternrefTable0(ret[1]);
+    }
+    this.__wbg_ptr = ret[0];
+    SbomSearchFinalization.register(this, this.__wbg_ptr, this);
+    return this;
+  }
+  /**
+   * What to fetch next, or how the search ended.
+   * @returns {any}
+   */
+  step() {
+    const ret = wasm.sbomsearch_step(this.__wbg_ptr);
+    if (ret[2]) {
+      throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+  }
+};
+if (Symbol.dispose) SbomSearch.prototype[Symbol.dispose] = SbomSearch.prototype.free;
 function acceptManifest() {
   let deferred1_0;
   let deferred1_1;
@@ -802,33 +904,6 @@ function acceptReferrers() {
 }
 function analyze(files, options, analysis) {
   const ret = wasm.analyze(files, options, analysis);
-  if (ret[2]) {
-    throw takeFromExternrefTable0(ret[1]);
-  }
-  return takeFromExternrefTable0(ret[0]);
-}
-function attestationFor(index_bytes, image_digest, content_type) {
-  let ptr0, len0, ptr1, len1, ptr2, len2;
-  try {
-    ptr0 = passArray8ToWasm0(index_bytes, wasm.__wbindgen_malloc);
-    len0 = WASM_VECTOR_LEN;
-    ptr1 = passStringToWasm0(image_digest, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    len1 = WASM_VECTOR_LEN;
-    ptr2 = isLikeNone(content_type) ? 0 : passStringToWasm0(content_type, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    len2 = WASM_VECTOR_LEN;
-  } catch (e) {
-    if (ptr2) {
-      wasm.__wbindgen_free(ptr2, len2 * 1, 1);
-    }
-    if (ptr1) {
-      wasm.__wbindgen_free(ptr1, len1 * 1, 1);
-    }
-    if (ptr0) {
-      wasm.__wbindgen_free(ptr0, len0 * 1, 1);
-    }
-    throw e;
-  }
-  const ret = wasm.attestationFor(ptr0, len0, ptr1, len1, ptr2, len2);
   if (ret[2]) {
     throw takeFromExternrefTable0(ret[1]);
   }
@@ -903,27 +978,6 @@ function compressedSize(manifest_bytes, content_type) {
     throw takeFromExternrefTable0(ret[1]);
   }
   return ret[0];
-}
-function cosignAttestationTag(digest) {
-  let deferred3_0;
-  let deferred3_1;
-  try {
-    const ptr0 = passStringToWasm0(digest, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    const len0 = WASM_VECTOR_LEN;
-    const ret = wasm.cosignAttestationTag(ptr0, len0);
-    var ptr2 = ret[0];
-    var len2 = ret[1];
-    if (ret[3]) {
-      ptr2 = 0;
-      len2 = 0;
-      throw takeFromExternrefTable0(ret[2]);
-    }
-    deferred3_0 = ptr2;
-    deferred3_1 = len2;
-    return getStringFromWasm0(ptr2, len2);
-  } finally {
-    wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
-  }
 }
 function manifestPath(repository, reference) {
   let deferred4_0;
@@ -1060,15 +1114,6 @@ function pullScope(repository) {
     wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
   }
 }
-function readSbom(bytes) {
-  const ptr0 = passArray8ToWasm0(bytes, wasm.__wbindgen_malloc);
-  const len0 = WASM_VECTOR_LEN;
-  const ret = wasm.readSbom(ptr0, len0);
-  if (ret[2]) {
-    throw takeFromExternrefTable0(ret[1]);
-  }
-  return takeFromExternrefTable0(ret[0]);
-}
 function redact(text) {
   let deferred2_0;
   let deferred2_1;
@@ -1117,27 +1162,6 @@ function referrersPath(repository, digest) {
     wasm.__wbindgen_free(deferred4_0, deferred4_1, 1);
   }
 }
-function referrersTag(digest) {
-  let deferred3_0;
-  let deferred3_1;
-  try {
-    const ptr0 = passStringToWasm0(digest, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    const len0 = WASM_VECTOR_LEN;
-    const ret = wasm.referrersTag(ptr0, len0);
-    var ptr2 = ret[0];
-    var len2 = ret[1];
-    if (ret[3]) {
-      ptr2 = 0;
-      len2 = 0;
-      throw takeFromExternrefTable0(ret[2]);
-    }
-    deferred3_0 = ptr2;
-    deferred3_1 = len2;
-    return getStringFromWasm0(ptr2, len2);
-  } finally {
-    wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
-  }
-}
 function registryApiHost(domain) {
   let deferred2_0;
   let deferred2_1;
@@ -1151,67 +1175,6 @@ function registryApiHost(domain) {
   } finally {
     wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
   }
-}
-function sbomCandidatesFromManifest(manifest_bytes, source, content_type, prefer) {
-  let ptr0, len0, ptr1, len1, ptr2, len2, ptr3, len3;
-  try {
-    ptr0 = passArray8ToWasm0(manifest_bytes, wasm.__wbindgen_malloc);
-    len0 = WASM_VECTOR_LEN;
-    ptr1 = passStringToWasm0(source, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    len1 = WASM_VECTOR_LEN;
-    ptr2 = isLikeNone(content_type) ? 0 : passStringToWasm0(content_type, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    len2 = WASM_VECTOR_LEN;
-    ptr3 = isLikeNone(prefer) ? 0 : passArrayJsValueToWasm0(prefer, wasm.__wbindgen_malloc);
-    len3 = WASM_VECTOR_LEN;
-  } catch (e) {
-    if (ptr3) {
-      wasm.__externref_drop_slice(ptr3, len3);
-      wasm.__wbindgen_free(ptr3, len3 * 4, 4);
-    }
-    if (ptr2) {
-      wasm.__wbindgen_free(ptr2, len2 * 1, 1);
-    }
-    if (ptr1) {
-      wasm.__wbindgen_free(ptr1, len1 * 1, 1);
-    }
-    if (ptr0) {
-      wasm.__wbindgen_free(ptr0, len0 * 1, 1);
-    }
-    throw e;
-  }
-  const ret = wasm.sbomCandidatesFromManifest(ptr0, len0, ptr1, len1, ptr2, len2, ptr3, len3);
-  if (ret[2]) {
-    throw takeFromExternrefTable0(ret[1]);
-  }
-  return takeFromExternrefTable0(ret[0]);
-}
-function sbomCandidatesFromReferrers(index_bytes, content_type, prefer) {
-  let ptr0, len0, ptr1, len1, ptr2, len2;
-  try {
-    ptr0 = passArray8ToWasm0(index_bytes, wasm.__wbindgen_malloc);
-    len0 = WASM_VECTOR_LEN;
-    ptr1 = isLikeNone(content_type) ? 0 : passStringToWasm0(content_type, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    len1 = WASM_VECTOR_LEN;
-    ptr2 = isLikeNone(prefer) ? 0 : passArrayJsValueToWasm0(prefer, wasm.__wbindgen_malloc);
-    len2 = WASM_VECTOR_LEN;
-  } catch (e) {
-    if (ptr2) {
-      wasm.__externref_drop_slice(ptr2, len2);
-      wasm.__wbindgen_free(ptr2, len2 * 4, 4);
-    }
-    if (ptr1) {
-      wasm.__wbindgen_free(ptr1, len1 * 1, 1);
-    }
-    if (ptr0) {
-      wasm.__wbindgen_free(ptr0, len0 * 1, 1);
-    }
-    throw e;
-  }
-  const ret = wasm.sbomCandidatesFromReferrers(ptr0, len0, ptr1, len1, ptr2, len2);
-  if (ret[2]) {
-    throw takeFromExternrefTable0(ret[1]);
-  }
-  return takeFromExternrefTable0(ret[0]);
 }
 function selectPlatform(index_bytes, platform2, content_type) {
   let ptr0, len0, ptr1, len1, ptr2, len2;
@@ -1567,6 +1530,9 @@ function __wbg_get_imports() {
     "./minicheck_wasm_bg.js": import0
   };
 }
+var SbomSearchFinalization = typeof FinalizationRegistry === "undefined" ? { register: () => {
+}, unregister: () => {
+} } : new FinalizationRegistry((ptr) => wasm.__wbg_sbomsearch_free(ptr, 1));
 function addToExternrefTable0(obj) {
   const idx = wasm.__externref_table_alloc();
   wasm.__wbindgen_externrefs.set(idx, obj);
@@ -1940,7 +1906,6 @@ import { execFileSync as execFileSync2 } from "node:child_process";
 // src/registry.js
 import { isIP } from "node:net";
 var MAX_BLOB = 64 * 1024 * 1024;
-var MAX_CANDIDATES = 16;
 var RETRIES = 3;
 var RETRY_DELAY_MS = 500;
 var MAX_RETRY_DELAY_MS = 1e4;
@@ -1976,7 +1941,7 @@ async function readBounded(response, limit, what) {
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel();
-    throw new RegistryError(`${what}: the answer is ${declared} bytes, more than the ${limit} bytes allowed`);
+    throw new RegistryError(`${what ? `${what}: ` : ""}the answer is ${declared} bytes, more than the ${limit} bytes allowed`);
   }
   const chunks = [];
   let size = 0;
@@ -1985,7 +1950,7 @@ async function readBounded(response, limit, what) {
     if (size > limit) {
       await response.body?.cancel().catch(() => {
       });
-      throw new RegistryError(`${what}: the answer is more than the ${limit} bytes allowed`);
+      throw new RegistryError(`${what ? `${what}: ` : ""}the answer is more than the ${limit} bytes allowed`);
     }
     chunks.push(chunk);
   }
@@ -2104,32 +2069,6 @@ var Host = class {
     const contentType = response.headers.get("content-type");
     return { bytes, contentType, digest, parsed: parseManifestOrIndex(bytes, contentType, expected) };
   }
-  async blob(repo, descriptor, what) {
-    if (descriptor.size > MAX_BLOB) {
-      throw new RegistryError(`${what}: ${descriptor.size} bytes is more than the ${MAX_BLOB} allowed`);
-    }
-    const response = await this.get(repo, blobPath(repo, descriptor.digest), null, what);
-    await failUnlessOk(response, what, this);
-    const bytes = await readBounded(response, Math.min(MAX_BLOB, descriptor.size), what);
-    if (!verifyDigest(bytes, descriptor.digest)) {
-      throw new RegistryError(`${what}: the blob does not have the digest ${descriptor.digest}`);
-    }
-    return bytes;
-  }
-  /** The referrers of `digest` (API, else the referrers tag schema), as `{bytes, contentType}`. */
-  async referrers(repo, digest) {
-    const what = "the referrers";
-    const response = await this.get(repo, referrersPath(repo, digest), acceptReferrers(), what);
-    if (response.ok) {
-      const bytes = await readBounded(response, maxDocumentSize(), what);
-      return { bytes, contentType: response.headers.get("content-type") };
-    }
-    if (![400, 404, 405].includes(response.status)) await failUnlessOk(response, what, this);
-    await response.body?.cancel().catch(() => {
-    });
-    const tagged = await this.document(repo, referrersTag(digest), "index", "the referrers tag");
-    return tagged && { bytes: tagged.bytes, contentType: tagged.contentType };
-  }
 };
 async function failUnlessOk(response, what, host) {
   if (response.ok) return;
@@ -2148,60 +2087,61 @@ async function failUnlessOk(response, what, host) {
   }
   const hint = response.status === 401 || response.status === 403 ? host.basic() ? ": check registry-username and registry-password" : ": set registry-username and registry-password if the image is private" : "";
   throw new RegistryError(
-    `${what}: ${host.api} answered ${response.status} ${response.statusText}${message ? ` (${message.trim()})` : ""}${hint}`,
+    `${what ? `${what}: ` : ""}${host.api} answered ${response.status} ${response.statusText}${message ? ` (${message.trim()})` : ""}${hint}`,
     response.status
   );
 }
 async function findSbom(host, repo, imageDigest, index) {
-  const problems = [];
-  let budget = MAX_CANDIDATES;
-  const tryLayers = async (manifest, source) => {
-    for (const candidate of sbomCandidatesFromManifest(manifest.bytes, source, manifest.contentType)) {
-      if (budget-- <= 0) return null;
-      try {
-        return readSbom(await host.blob(repo, candidate.descriptor, "an SBOM"));
-      } catch (error2) {
-        problems.push(error2.message);
+  const search = index ? new SbomSearch(imageDigest, index.bytes, index.contentType, index.digest) : new SbomSearch(imageDigest);
+  try {
+    for (; ; ) {
+      const step2 = search.step();
+      switch (step2.kind) {
+        case "found":
+          return { sbom: step2.sbom };
+        case "not-found":
+          return { notFound: true };
+        case "failed":
+          return { failed: step2.problems.join("; ") };
+        default:
+          await answer(host, repo, step2, search);
       }
     }
-    return null;
-  };
-  const fromReferrers = async (digest) => {
-    const list = await host.referrers(repo, digest);
-    if (!list) return null;
-    for (const candidate of sbomCandidatesFromReferrers(list.bytes, list.contentType)) {
-      if (budget-- <= 0) return null;
-      try {
-        const manifest = await host.document(repo, candidate.descriptor.digest, "manifest", "a referrer");
-        const sbom = manifest && await tryLayers(manifest, "referrer");
-        if (sbom) return sbom;
-      } catch (error2) {
-        problems.push(error2.message);
-      }
-    }
-    return null;
-  };
-  const fromCosign = async (digest) => {
-    const manifest = await host.document(repo, cosignAttestationTag(digest), "manifest", "the cosign attestation");
-    return manifest && tryLayers(manifest, "cosign-tag");
-  };
-  const fromBuildKit = async () => {
-    const descriptor = index && attestationFor(index.bytes, imageDigest, index.contentType);
-    if (!descriptor) return null;
-    const manifest = await host.document(repo, descriptor.digest, "manifest", "the BuildKit attestation");
-    return manifest && tryLayers(manifest, "buildkit");
-  };
-  const steps = [() => fromReferrers(imageDigest), () => fromCosign(imageDigest), fromBuildKit];
-  if (index) steps.push(() => fromReferrers(index.digest), () => fromCosign(index.digest));
-  for (const step2 of steps) {
-    try {
-      const sbom = await step2();
-      if (sbom) return { sbom };
-    } catch (error2) {
-      problems.push(error2.message);
-    }
+  } finally {
+    search.free();
   }
-  return problems.length ? { failed: [...new Set(problems)].join("; ") } : { notFound: true };
+}
+async function answer(host, repo, step2, search) {
+  try {
+    let response;
+    let limit = maxDocumentSize();
+    if (step2.kind === "referrers") {
+      response = await host.get(repo, referrersPath(repo, step2.digest), acceptReferrers(), "the referrers");
+      if ([400, 404, 405].includes(response.status)) {
+        await response.body?.cancel().catch(() => {
+        });
+        return search.answerNotFound();
+      }
+    } else if (step2.kind === "manifest") {
+      response = await host.get(repo, manifestPath(repo, step2.reference), acceptManifest(), "a manifest");
+    } else {
+      if (step2.descriptor.size > MAX_BLOB) {
+        return search.answerFailed(`${step2.descriptor.size} bytes is more than the ${MAX_BLOB} allowed`);
+      }
+      limit = step2.descriptor.size;
+      response = await host.get(repo, blobPath(repo, step2.descriptor.digest), null, "a blob");
+    }
+    if (response.status === 404) {
+      await response.body?.cancel().catch(() => {
+      });
+      return search.answerNotFound();
+    }
+    await failUnlessOk(response, "", host);
+    const bytes = await readBounded(response, limit, "");
+    search.answerBody(bytes, response.headers.get("content-type"));
+  } catch (error2) {
+    search.answerFailed(error2.message);
+  }
 }
 async function fetchImage(reference, hosts, options) {
   const ref = parseImageRef(reference);

@@ -12,7 +12,6 @@ import { isIP } from "node:net";
 import * as mc from "./wasm.js";
 
 const MAX_BLOB = 64 * 1024 * 1024;
-const MAX_CANDIDATES = 16;
 const RETRIES = 3;
 const RETRY_DELAY_MS = 500;
 const MAX_RETRY_DELAY_MS = 10_000;
@@ -58,7 +57,7 @@ async function readBounded(response, limit, what) {
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel();
-    throw new RegistryError(`${what}: the answer is ${declared} bytes, more than the ${limit} bytes allowed`);
+    throw new RegistryError(`${what ? `${what}: ` : ""}the answer is ${declared} bytes, more than the ${limit} bytes allowed`);
   }
   const chunks = [];
   let size = 0;
@@ -66,7 +65,7 @@ async function readBounded(response, limit, what) {
     size += chunk.length;
     if (size > limit) {
       await response.body?.cancel().catch(() => {});
-      throw new RegistryError(`${what}: the answer is more than the ${limit} bytes allowed`);
+      throw new RegistryError(`${what ? `${what}: ` : ""}the answer is more than the ${limit} bytes allowed`);
     }
     chunks.push(chunk);
   }
@@ -194,33 +193,9 @@ class Host {
     return { bytes, contentType, digest, parsed: mc.parseManifestOrIndex(bytes, contentType, expected) };
   }
 
-  async blob(repo, descriptor, what) {
-    if (descriptor.size > MAX_BLOB) {
-      throw new RegistryError(`${what}: ${descriptor.size} bytes is more than the ${MAX_BLOB} allowed`);
-    }
-    const response = await this.get(repo, mc.blobPath(repo, descriptor.digest), null, what);
-    await failUnlessOk(response, what, this);
-    const bytes = await readBounded(response, Math.min(MAX_BLOB, descriptor.size), what);
-    if (!mc.verifyDigest(bytes, descriptor.digest)) {
-      throw new RegistryError(`${what}: the blob does not have the digest ${descriptor.digest}`);
-    }
-    return bytes;
-  }
 
-  /** The referrers of `digest` (API, else the referrers tag schema), as `{bytes, contentType}`. */
-  async referrers(repo, digest) {
-    const what = "the referrers";
-    const response = await this.get(repo, mc.referrersPath(repo, digest), mc.acceptReferrers(), what);
-    if (response.ok) {
-      const bytes = await readBounded(response, mc.maxDocumentSize(), what);
-      return { bytes, contentType: response.headers.get("content-type") };
-    }
-    // No referrers API (404, or 400/405 from registries that do not route it): the tag schema.
-    if (![400, 404, 405].includes(response.status)) await failUnlessOk(response, what, this);
-    await response.body?.cancel().catch(() => {});
-    const tagged = await this.document(repo, mc.referrersTag(digest), "index", "the referrers tag");
-    return tagged && { bytes: tagged.bytes, contentType: tagged.contentType };
-  }
+
+
 }
 
 async function failUnlessOk(response, what, host) {
@@ -245,62 +220,70 @@ async function failUnlessOk(response, what, host) {
         : ": set registry-username and registry-password if the image is private"
       : "";
   throw new RegistryError(
-    `${what}: ${host.api} answered ${response.status} ${response.statusText}${message ? ` (${message.trim()})` : ""}${hint}`,
+    `${what ? `${what}: ` : ""}${host.api} answered ${response.status} ${response.statusText}${message ? ` (${message.trim()})` : ""}${hint}`,
     response.status,
   );
 }
 
-/** The first SBOM found for the image, or why not: `{sbom}`, `{notFound: true}` or `{failed}`. */
+/**
+ * The image's SBOM, found by the core's search (`SbomSearch`): it says what to fetch next and
+ * reads every answer, in the same order as the CLI; this only fetches. `{sbom}`,
+ * `{notFound: true}` or `{failed}` (every problem on the way).
+ */
 async function findSbom(host, repo, imageDigest, index) {
-  const problems = [];
-  let budget = MAX_CANDIDATES;
-  const tryLayers = async (manifest, source) => {
-    for (const candidate of mc.sbomCandidatesFromManifest(manifest.bytes, source, manifest.contentType)) {
-      if (budget-- <= 0) return null;
-      try {
-        return mc.readSbom(await host.blob(repo, candidate.descriptor, "an SBOM"));
-      } catch (error) {
-        problems.push(error.message);
+  const search = index
+    ? new mc.SbomSearch(imageDigest, index.bytes, index.contentType, index.digest)
+    : new mc.SbomSearch(imageDigest);
+  try {
+    for (;;) {
+      const step = search.step();
+      switch (step.kind) {
+        case "found":
+          return { sbom: step.sbom };
+        case "not-found":
+          return { notFound: true };
+        case "failed":
+          return { failed: step.problems.join("; ") };
+        default:
+          await answer(host, repo, step, search);
       }
     }
-    return null;
-  };
-  const fromReferrers = async (digest) => {
-    const list = await host.referrers(repo, digest);
-    if (!list) return null;
-    for (const candidate of mc.sbomCandidatesFromReferrers(list.bytes, list.contentType)) {
-      if (budget-- <= 0) return null;
-      try {
-        const manifest = await host.document(repo, candidate.descriptor.digest, "manifest", "a referrer");
-        const sbom = manifest && (await tryLayers(manifest, "referrer"));
-        if (sbom) return sbom;
-      } catch (error) {
-        problems.push(error.message);
-      }
-    }
-    return null;
-  };
-  const fromCosign = async (digest) => {
-    const manifest = await host.document(repo, mc.cosignAttestationTag(digest), "manifest", "the cosign attestation");
-    return manifest && tryLayers(manifest, "cosign-tag");
-  };
-  const fromBuildKit = async () => {
-    const descriptor = index && mc.attestationFor(index.bytes, imageDigest, index.contentType);
-    if (!descriptor) return null;
-    const manifest = await host.document(repo, descriptor.digest, "manifest", "the BuildKit attestation");
-    return manifest && tryLayers(manifest, "buildkit");
-  };
-  const steps = [() => fromReferrers(imageDigest), () => fromCosign(imageDigest), fromBuildKit];
-  if (index) steps.push(() => fromReferrers(index.digest), () => fromCosign(index.digest));
-  for (const step of steps) {
-    try {
-      const sbom = await step();
-      if (sbom) return { sbom };
-    } catch (error) {
-      problems.push(error.message);
-    }
+  } finally {
+    search.free();
   }
-  return problems.length ? { failed: [...new Set(problems)].join("; ") } : { notFound: true };
+}
+
+/** Fetches what one step of the search asks for and hands the answer back. */
+async function answer(host, repo, step, search) {
+  try {
+    let response;
+    let limit = mc.maxDocumentSize();
+    if (step.kind === "referrers") {
+      response = await host.get(repo, mc.referrersPath(repo, step.digest), mc.acceptReferrers(), "the referrers");
+      // No referrers API: 404, or 400/405 from registries that do not route it.
+      if ([400, 404, 405].includes(response.status)) {
+        await response.body?.cancel().catch(() => {});
+        return search.answerNotFound();
+      }
+    } else if (step.kind === "manifest") {
+      response = await host.get(repo, mc.manifestPath(repo, step.reference), mc.acceptManifest(), "a manifest");
+    } else {
+      if (step.descriptor.size > MAX_BLOB) {
+        return search.answerFailed(`${step.descriptor.size} bytes is more than the ${MAX_BLOB} allowed`);
+      }
+      limit = step.descriptor.size;
+      response = await host.get(repo, mc.blobPath(repo, step.descriptor.digest), null, "a blob");
+    }
+    if (response.status === 404) {
+      await response.body?.cancel().catch(() => {});
+      return search.answerNotFound();
+    }
+    await failUnlessOk(response, "", host);
+    const bytes = await readBounded(response, limit, "");
+    search.answerBody(bytes, response.headers.get("content-type"));
+  } catch (error) {
+    search.answerFailed(error.message);
+  }
 }
 
 /**

@@ -597,3 +597,34 @@ export interface Token {
 
 /** Reads the token endpoint's JSON answer. Throws when it has no usable token. */
 export function parseTokenResponse(bytes: Uint8Array): Token;
+
+// ---------------------------------------------------------------------------------------------
+// The SBOM search: the core says what to fetch next and reads every answer; the host fetches.
+
+export type SearchStep =
+  /** `GET referrersPath(repo, digest)` with `Accept: acceptReferrers()`; answer `answerNotFound()`
+   * for 404, 400 and 405. */
+  | { kind: "referrers"; digest: string }
+  /** `GET manifestPath(repo, reference)` with `Accept: acceptManifest()`, at most
+   * `maxDocumentSize()` bytes. */
+  | { kind: "manifest"; reference: string }
+  /** `GET blobPath(repo, descriptor.digest)`, at most `descriptor.size` bytes. */
+  | { kind: "blob"; descriptor: Descriptor }
+  | { kind: "found"; sbom: Sbom; blob: string; source: AttestationSource }
+  | { kind: "not-found" }
+  | { kind: "failed"; problems: string[] };
+
+/** The search for one image's SBOM, in the CLI's order (referrers, the referrers tag, cosign's
+ * `.att` tag, the BuildKit attestation; then the index's referrers and `.att` tag). Alternate
+ * `step()` and one `answer*` call until a step is `found`, `not-found` or `failed`; then `free()`. */
+export class SbomSearch {
+  /** For the platform image manifest `imageDigest`, and the index it was chosen from (its bytes,
+   * `Content-Type` and digest), when there is one. Throws for an invalid digest or index. */
+  constructor(imageDigest: string, indexBytes?: Uint8Array | null, indexContentType?: string | null, indexDigest?: string | null);
+  step(): SearchStep;
+  answerBody(bytes: Uint8Array, contentType?: string | null): void;
+  answerNotFound(): void;
+  /** The fetch failed; the message is kept for the `failed` outcome. */
+  answerFailed(message: string): void;
+  free(): void;
+}

@@ -687,3 +687,28 @@ pub fn blob_path(repository: &str, digest: &str) -> Result<String, Error> {
 pub fn referrers_path(repository: &str, digest: &str) -> Result<String, Error> {
     Ok(oci::referrers_path(repository, digest)?)
 }
+
+// ---------------------------------------------------------------------------------------------
+// the SBOM search
+
+/// `new SbomSearch(imageDigest, indexBytes?, indexContentType?, indexDigest?)`.
+pub fn sbom_search(
+    image_digest: &str,
+    index: Option<(&[u8], Option<&str>, &str)>,
+) -> Result<minicheck_core::oci::search::SbomSearch, Error> {
+    oci::validate_digest(image_digest)?;
+    let parsed = match index {
+        Some((bytes, content_type, digest)) => {
+            oci::validate_digest(digest)?;
+            match oci::parse_document(bytes, content_type, Expected::Index)? {
+                Document::Index(index) => Some((index, digest)),
+                Document::Manifest(_) => None,
+            }
+        }
+        None => None,
+    };
+    Ok(minicheck_core::oci::search::SbomSearch::new(
+        image_digest,
+        parsed.as_ref().map(|(i, d)| (i, *d)),
+    ))
+}

@@ -395,3 +395,68 @@ pub fn token_url(challenge: JsValue, scopes: Option<Vec<String>>) -> Result<Stri
 pub fn parse_token_response(bytes: &[u8]) -> JsResult {
     to_js(&api::parse_token_response(bytes).map_err(err)?)
 }
+
+// ---------------------------------------------------------------------------------------------
+// the SBOM search: the core says what to fetch, the host fetches and answers
+
+#[wasm_bindgen(js_name = SbomSearch)]
+pub struct JsSbomSearch {
+    inner: minicheck_core::oci::search::SbomSearch,
+}
+
+#[wasm_bindgen(js_class = SbomSearch)]
+impl JsSbomSearch {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        image_digest: &str,
+        index_bytes: Option<Vec<u8>>,
+        index_content_type: Option<String>,
+        index_digest: Option<String>,
+    ) -> Result<JsSbomSearch, JsError> {
+        let index = match (&index_bytes, &index_digest) {
+            (Some(bytes), Some(digest)) => Some((
+                bytes.as_slice(),
+                index_content_type.as_deref(),
+                digest.as_str(),
+            )),
+            (None, None) => None,
+            _ => {
+                return Err(JsError::new(
+                    "SbomSearch: indexBytes and indexDigest go together",
+                ));
+            }
+        };
+        Ok(JsSbomSearch {
+            inner: api::sbom_search(image_digest, index).map_err(err)?,
+        })
+    }
+
+    /// What to fetch next, or how the search ended.
+    pub fn step(&mut self) -> JsResult {
+        to_js(&crate::output::SearchStepOutput::from(self.inner.step()))
+    }
+
+    /// The body of the last fetch.
+    #[wasm_bindgen(js_name = answerBody)]
+    pub fn answer_body(&mut self, bytes: &[u8], content_type: Option<String>) {
+        self.inner
+            .answer(minicheck_core::oci::search::Answer::Body {
+                bytes,
+                content_type: content_type.as_deref(),
+            });
+    }
+
+    /// The last fetch found nothing (404; for referrers also 400 and 405).
+    #[wasm_bindgen(js_name = answerNotFound)]
+    pub fn answer_not_found(&mut self) {
+        self.inner
+            .answer(minicheck_core::oci::search::Answer::NotFound);
+    }
+
+    /// The last fetch failed, said as the host says it.
+    #[wasm_bindgen(js_name = answerFailed)]
+    pub fn answer_failed(&mut self, message: &str) {
+        self.inner
+            .answer(minicheck_core::oci::search::Answer::Failed(message));
+    }
+}

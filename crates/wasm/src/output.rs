@@ -406,3 +406,45 @@ impl From<&minicheck_core::comparison::FileComparison> for FileComparisonOutput 
         }
     }
 }
+
+/// `SbomSearch.next()`: what to fetch, or how the search ended.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum SearchStepOutput {
+    Referrers {
+        digest: String,
+    },
+    Manifest {
+        reference: String,
+    },
+    Blob {
+        descriptor: minicheck_core::oci::Descriptor,
+    },
+    Found {
+        sbom: SbomOutput,
+        blob: String,
+        source: minicheck_core::oci::AttestationSource,
+    },
+    NotFound,
+    Failed {
+        problems: Vec<String>,
+    },
+}
+
+impl From<minicheck_core::oci::search::Step> for SearchStepOutput {
+    fn from(step: minicheck_core::oci::search::Step) -> Self {
+        use minicheck_core::oci::search::{Fetch, SearchOutcome, Step};
+        match step {
+            Step::Fetch(Fetch::Referrers { digest }) => SearchStepOutput::Referrers { digest },
+            Step::Fetch(Fetch::Manifest { reference }) => SearchStepOutput::Manifest { reference },
+            Step::Fetch(Fetch::Blob { descriptor }) => SearchStepOutput::Blob { descriptor },
+            Step::Done(SearchOutcome::Found { sbom, blob, source }) => SearchStepOutput::Found {
+                sbom: sbom.into(),
+                blob,
+                source,
+            },
+            Step::Done(SearchOutcome::NotFound) => SearchStepOutput::NotFound,
+            Step::Done(SearchOutcome::Failed(problems)) => SearchStepOutput::Failed { problems },
+        }
+    }
+}

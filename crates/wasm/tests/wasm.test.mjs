@@ -69,7 +69,7 @@ function inDir(files, fn) {
 
 test("the module exports exactly the functions index.d.ts declares", () => {
   const declared = [...readFileSync(join(repo, "crates/wasm/index.d.ts"), "utf8")
-    .matchAll(/^export function (\w+)/gm)].map((x) => x[1]).sort();
+    .matchAll(/^export (?:function|class) (\w+)/gm)].map((x) => x[1]).sort();
   const exported = Object.keys(m).filter((k) => typeof m[k] === "function").sort();
   assert.deepEqual(exported, declared);
   const shipped = readFileSync(join(pkg, "minicheck_wasm.d.ts"), "utf8");
@@ -390,4 +390,26 @@ test("redact masks tokens as the core does", () => {
   const masked = m.redact(text);
   assert.equal(masked.length, text.length);
   assert.ok(!masked.includes("ghp_" + "A".repeat(36)));
+});
+
+test("SbomSearch asks in the CLI's order and ends with what it found", () => {
+  const image = "sha256:" + "1".repeat(64);
+  const search = new m.SbomSearch(image);
+  try {
+    assert.deepEqual(search.step(), { kind: "referrers", digest: image });
+    assert.deepEqual(search.step(), { kind: "referrers", digest: image }, "asked again until answered");
+    search.answerNotFound();
+    assert.deepEqual(search.step(), { kind: "manifest", reference: "sha256-" + "1".repeat(64) });
+    search.answerFailed("503 Service Unavailable");
+    assert.deepEqual(search.step(), { kind: "manifest", reference: "sha256-" + "1".repeat(64) + ".att" });
+    search.answerNotFound();
+    assert.deepEqual(search.step(), {
+      kind: "failed",
+      problems: [`the referrers tag of ${image}: 503 Service Unavailable`],
+    });
+  } finally {
+    search.free();
+  }
+  assert.throws(() => new m.SbomSearch("sha256:nothex"), Error);
+  assert.throws(() => new m.SbomSearch(image, new Uint8Array([1]), null, null), /go together/);
 });

@@ -62,6 +62,7 @@ mod document;
 mod endpoints;
 mod error;
 pub mod media_type;
+pub mod search;
 mod select;
 
 #[cfg(test)]
