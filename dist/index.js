@@ -41,7 +41,7 @@ var require_tunnel = __commonJS({
     "use strict";
     var net = __require("net");
     var tls = __require("tls");
-    var http = __require("http");
+    var http2 = __require("http");
     var https = __require("https");
     var events = __require("events");
     var assert = __require("assert");
@@ -52,12 +52,12 @@ var require_tunnel = __commonJS({
     exports.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http.request;
+      agent.request = http2.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http.request;
+      agent.request = http2.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -78,7 +78,7 @@ var require_tunnel = __commonJS({
       var self = this;
       self.options = options || {};
       self.proxyOptions = self.options.proxy || {};
-      self.maxSockets = self.options.maxSockets || http.Agent.defaultMaxSockets;
+      self.maxSockets = self.options.maxSockets || http2.Agent.defaultMaxSockets;
       self.requests = [];
       self.sockets = [];
       self.on("free", function onFree(socket, host, port, localAddress) {
@@ -4030,6 +4030,16 @@ async function comparisons(files, checkOptions, { baseRef, texts, registry }) {
   return completeComparisons(plans, fetched);
 }
 
+// src/proxy.js
+import http from "node:http";
+var VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
+function useProxyFromEnv(env = process.env) {
+  if (!VARIABLES.some((name) => env[name])) return null;
+  if (typeof http.setGlobalProxyFromEnv !== "function") return "unsupported";
+  http.setGlobalProxyFromEnv(env);
+  return "proxy";
+}
+
 // src/main.js
 var VERSION6 = version();
 var USER_AGENT = `minicheck-action/${VERSION6}`;
@@ -4085,6 +4095,9 @@ async function atHead(github, pr, inputs, files, comments, env) {
 }
 async function run(env = process.env) {
   const started = performance.now();
+  if (useProxyFromEnv(env) === "unsupported") {
+    warning("minicheck: HTTPS_PROXY is set but this Node cannot route fetch through it (Node 24.14 or later can)");
+  }
   const inputs = readInputs(readEvent(env), env);
   const cwd = process.cwd();
   const paths = discover(inputs.paths, cwd);

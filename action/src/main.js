@@ -14,6 +14,7 @@ import { readInputs, InputError } from "./inputs.js";
 import { discover, readText, configsFor, FileError } from "./files.js";
 import { baseTexts, comparisons } from "./compare.js";
 import { client, upsertComment, postReview, fileAt } from "./github.js";
+import { useProxyFromEnv } from "./proxy.js";
 
 const VERSION = mc.version();
 const USER_AGENT = `minicheck-action/${VERSION}`;
@@ -77,6 +78,9 @@ async function atHead(github, pr, inputs, files, comments, env) {
 
 async function run(env = process.env) {
   const started = performance.now();
+  if (useProxyFromEnv(env) === "unsupported") {
+    core.warning("minicheck: HTTPS_PROXY is set but this Node cannot route fetch through it (Node 24.14 or later can)");
+  }
   const inputs = readInputs(readEvent(env), env);
   const cwd = process.cwd();
   const paths = discover(inputs.paths, cwd);
