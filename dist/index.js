@@ -1706,7 +1706,7 @@ function lines(name) {
   return getInput(name).split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
 }
 function readInputs(event, env = process.env) {
-  const pull = event.pull_request ?? null;
+  const pull = event.pull_request ?? (event.issue?.pull_request && event.issue?.number ? { number: event.issue.number } : null);
   const paths = lines("paths");
   const buildArgs = lines("build-args");
   for (const arg of buildArgs) {
@@ -1721,10 +1721,8 @@ function readInputs(event, env = process.env) {
     );
   }
   const key = optional("key");
-  if (key !== null && !/^[A-Za-z0-9._:/-]{1,100}$/.test(key)) {
-    throw new InputError(
-      "input key: use at most 100 letters, digits and . _ : / - (it goes inside an HTML comment)"
-    );
+  if (key !== null && (!/^[A-Za-z0-9\-_.:/+=@,]{1,128}$/.test(key) || key.includes("--"))) {
+    throw new InputError('input key: use 1 to 128 letters, digits and - _ . : / + = @ , (no "--")');
   }
   const token = optional("github-token");
   const registryPassword = optional("registry-password");

@@ -35,7 +35,10 @@ function lines(name) {
  * (`GITHUB_EVENT_PATH`), or `{}`.
  */
 export function readInputs(event, env = process.env) {
-  const pull = event.pull_request ?? null;
+  // pull_request and pull_request_target carry the pull request; so does an issue comment on one.
+  const pull =
+    event.pull_request ??
+    (event.issue?.pull_request && event.issue?.number ? { number: event.issue.number } : null);
 
   const paths = lines("paths");
   const buildArgs = lines("build-args");
@@ -53,10 +56,9 @@ export function readInputs(event, env = process.env) {
   }
 
   const key = optional("key");
-  if (key !== null && !/^[A-Za-z0-9._:/-]{1,100}$/.test(key)) {
-    throw new InputError(
-      "input key: use at most 100 letters, digits and . _ : / - (it goes inside an HTML comment)",
-    );
+  // As `minicheck comment --key`: it goes inside an HTML comment, so no "--".
+  if (key !== null && (!/^[A-Za-z0-9\-_.:/+=@,]{1,128}$/.test(key) || key.includes("--"))) {
+    throw new InputError('input key: use 1 to 128 letters, digits and - _ . : / + = @ , (no "--")');
   }
 
   const token = optional("github-token");

@@ -36,6 +36,11 @@ test("inputs: defaults, and the pull request's base and head", () => {
   assert.equal(inputs.review, false);
   assert.equal(inputs.baseRef, "b".repeat(40));
   assert.equal(inputs.pull.headSha, "h".repeat(40));
+  const keyed = withInputs({ key: "py=3.13,arm64@lint" }, () => readInputs({}, {}));
+  assert.equal(keyed.key, "py=3.13,arm64@lint");
+  const onComment = withInputs({}, () => readInputs({ issue: { number: 9, pull_request: {} } }, {}));
+  assert.equal(onComment.pull.number, 9);
+  assert.equal(onComment.comment, true);
   const push = withInputs({}, () => readInputs({}, {}));
   assert.equal(push.comment, false, "and to false elsewhere");
   assert.equal(push.baseRef, null);
@@ -69,6 +74,7 @@ test("inputs: every bad value is an InputError naming the input", () => {
     [{ compare: "yes" }, /input compare: "yes" is not a boolean/],
     [{ "registry-username": "u" }, /registry-username and registry-password go together/],
     [{ key: "a b" }, /input key:/],
+    [{ key: "a--b" }, /no "--"/],
     [{ "registry-timeout": "0" }, /input registry-timeout: "0": expected seconds/],
     [{ "registry-timeout": "soon" }, /input registry-timeout/],
   ];
