@@ -950,6 +950,13 @@ function blobPath(repository, digest) {
     wasm.__wbindgen_free(deferred4_0, deferred4_1, 1);
   }
 }
+function check(files, options) {
+  const ret = wasm.check(files, options);
+  if (ret[2]) {
+    throw takeFromExternrefTable0(ret[1]);
+  }
+  return takeFromExternrefTable0(ret[0]);
+}
 function completeComparisons(plans, fetched) {
   const ret = wasm.completeComparisons(plans, fetched);
   if (ret[2]) {
@@ -4110,6 +4117,7 @@ async function run(env = process.env) {
     buildArgs: inputs.buildArgs,
     platform: inputs.platform
   };
+  check([], checkOptions);
   const repository = splitRepository(inputs.repository);
   const pr = inputs.pull && repository ? { ...repository, number: inputs.pull.number } : null;
   const github = inputs.token && (inputs.comment || inputs.review || inputs.compare && inputs.baseRef) ? client({ token: inputs.token, apiUrl: inputs.apiUrl, userAgent: USER_AGENT }) : null;
@@ -4183,7 +4191,9 @@ async function run(env = process.env) {
       try {
         const done = await upsertComment(github, pr, marker, `${marker}
 ${analysis.views.markdown}`);
-        info(`minicheck: ${done.action} the comment on pull request #${pr.number}: ${done.url}`);
+        info(
+          done.action === "unchanged" ? `minicheck: the comment on pull request #${pr.number} is already up to date: ${done.url}` : `minicheck: ${done.action} the comment on pull request #${pr.number}: ${done.url}`
+        );
       } catch (error2) {
         warning(
           error2.permission ? `minicheck: the pull-request comment could not be written (the token may not write to this repository, as for forks and Dependabot); the report is in the job summary: ${redact(error2.message)}` : `minicheck: the pull-request comment could not be written; the report is in the job summary: ${redact(error2.message)}`

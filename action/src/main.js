@@ -96,6 +96,8 @@ async function run(env = process.env) {
     buildArgs: inputs.buildArgs,
     platform: inputs.platform,
   };
+  // A bad platform or build argument is the step's error, said once, before any request.
+  mc.check([], checkOptions);
 
   const repository = splitRepository(inputs.repository);
   const pr = inputs.pull && repository ? { ...repository, number: inputs.pull.number } : null;
@@ -186,7 +188,11 @@ async function run(env = process.env) {
     } else {
       try {
         const done = await upsertComment(github, pr, marker, `${marker}\n${analysis.views.markdown}`);
-        core.info(`minicheck: ${done.action} the comment on pull request #${pr.number}: ${done.url}`);
+        core.info(
+          done.action === "unchanged"
+            ? `minicheck: the comment on pull request #${pr.number} is already up to date: ${done.url}`
+            : `minicheck: ${done.action} the comment on pull request #${pr.number}: ${done.url}`,
+        );
       } catch (error) {
         core.warning(
           error.permission

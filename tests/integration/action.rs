@@ -342,6 +342,21 @@ fn input_and_configuration_errors_fail_the_step_with_a_clear_message() {
         r.all()
     );
 
+    let r = Action::new(dir.path()).input("platform", "linux").run();
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stdout
+            .contains("::error::minicheck: invalid platform \"linux\""),
+        "{}",
+        r.all()
+    );
+    assert_eq!(
+        r.stdout.lines().filter(|l| l.starts_with("::")).count(),
+        2,
+        "add-mask and one error:\n{}",
+        r.all()
+    );
+
     std::fs::write(dir.path().join(".minicheck.yaml"), "ignored: [MC999]\n").unwrap();
     let r = Action::new(dir.path()).run();
     assert_eq!(r.code, 2, "{}", r.all());
@@ -448,7 +463,12 @@ fn one_comment_per_job_created_then_updated_never_duplicated() {
         .input("compare", "false")
         .on_pull_request(&github)
         .run();
-    assert!(r.stdout.contains("unchanged the comment"), "{}", r.all());
+    assert!(
+        r.stdout
+            .contains("the comment on pull request #42 is already up to date"),
+        "{}",
+        r.all()
+    );
     assert!(
         github.requests().iter().all(|q| q.method == "GET"),
         "{:?}",
