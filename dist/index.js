@@ -1765,7 +1765,8 @@ function readInputs(event, env = process.env) {
     key,
     pull: pull === null ? null : {
       number: pull.number,
-      headSha: pull.head?.sha ?? env.GITHUB_SHA ?? null,
+      // Only pull_request events name the head; an issue comment does not.
+      headSha: pull.head?.sha ?? null,
       baseSha: pull.base?.sha ?? null
     },
     repository: env.GITHUB_REPOSITORY ?? event.repository?.full_name ?? null,
@@ -4205,6 +4206,8 @@ ${analysis.views.markdown}`);
   }
   if (inputs.review && pr && !github) {
     warning("minicheck: no github-token: the review was not posted");
+  } else if (inputs.review && pr && !inputs.pull.headSha) {
+    info("minicheck: review: this event does not name the pull request's head commit: no review");
   } else if (inputs.review && pr && github) {
     try {
       const comments = await atHead(github, pr, inputs, files, analysis.review, env);

@@ -106,7 +106,8 @@ export function readInputs(event, env = process.env) {
         ? null
         : {
             number: pull.number,
-            headSha: pull.head?.sha ?? env.GITHUB_SHA ?? null,
+            // Only pull_request events name the head; an issue comment does not.
+            headSha: pull.head?.sha ?? null,
             baseSha: pull.base?.sha ?? null,
           },
     repository: env.GITHUB_REPOSITORY ?? event.repository?.full_name ?? null,

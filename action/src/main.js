@@ -207,6 +207,8 @@ async function run(env = process.env) {
 
   if (inputs.review && pr && !github) {
     core.warning("minicheck: no github-token: the review was not posted");
+  } else if (inputs.review && pr && !inputs.pull.headSha) {
+    core.info("minicheck: review: this event does not name the pull request's head commit: no review");
   } else if (inputs.review && pr && github) {
     try {
       const comments = await atHead(github, pr, inputs, files, analysis.review, env);

@@ -40,6 +40,7 @@ test("inputs: defaults, and the pull request's base and head", () => {
   assert.equal(keyed.key, "py=3.13,arm64@lint");
   const onComment = withInputs({}, () => readInputs({ issue: { number: 9, pull_request: {} } }, {}));
   assert.equal(onComment.pull.number, 9);
+  assert.equal(onComment.pull.headSha, null, "an issue comment names no head commit");
   assert.equal(onComment.comment, true);
   const push = withInputs({}, () => readInputs({}, {}));
   assert.equal(push.comment, false, "and to false elsewhere");
