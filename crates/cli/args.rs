@@ -152,20 +152,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto, help_heading = "Output")]
     pub color: Color,
 
-    /// Also compare each final image with its dev twin (and with --base-ref's): size and
-    /// SBOM packages, fetched from the registry.
-    #[arg(long, help_heading = "Compare")]
-    pub compare: bool,
-
-    /// With --compare: the git revision whose Dockerfiles are the baseline (a pull request's
-    /// base branch).
-    #[arg(
-        long,
-        value_name = "GIT_REF",
-        requires = "compare",
-        help_heading = "Compare"
-    )]
-    pub base_ref: Option<String>,
+    #[command(flatten)]
+    pub comparison: CompareFlags,
 
     #[command(flatten)]
     pub registry: RegistryArgs,
@@ -239,18 +227,8 @@ pub struct CommentArgs {
     #[arg(long, value_name = "KEY", help_heading = "GitHub")]
     pub key: Option<String>,
 
-    /// Also compare each final image with its dev twin and the base revision's.
-    #[arg(long, help_heading = "Compare")]
-    pub compare: bool,
-
-    /// With --compare: the git revision whose Dockerfiles are the baseline.
-    #[arg(
-        long,
-        value_name = "GIT_REF",
-        requires = "compare",
-        help_heading = "Compare"
-    )]
-    pub base_ref: Option<String>,
+    #[command(flatten)]
+    pub comparison: CompareFlags,
 
     #[command(flatten)]
     pub registry: RegistryArgs,
@@ -291,4 +269,23 @@ impl FailOn {
             FailOn::Never => Threshold::Never,
         }
     }
+}
+
+/// `--compare` and `--base-ref`, shared by `check` and `comment`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CompareFlags {
+    /// Also compare each final image with its dev twin (and with --base-ref's): size and
+    /// SBOM packages, fetched from the registry.
+    #[arg(long, help_heading = "Compare")]
+    pub compare: bool,
+
+    /// With --compare: the git revision whose Dockerfiles are the baseline (a pull request's
+    /// base branch).
+    #[arg(
+        long,
+        value_name = "GIT_REF",
+        requires = "compare",
+        help_heading = "Compare"
+    )]
+    pub base_ref: Option<String>,
 }

@@ -18,13 +18,13 @@ const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let (mut report, fails) = check_inputs(&args.input, &args.build, &args.policy)?;
-    if args.compare {
+    if args.comparison.compare {
         report.comparisons = crate::compare::comparisons(
             &report,
             &args.build,
             &args.policy,
             &args.registry,
-            args.base_ref.as_deref(),
+            args.comparison.base_ref.as_deref(),
         )?;
     }
     let text = render(&report, args);

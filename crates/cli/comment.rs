@@ -61,13 +61,13 @@ pub fn run(args: &CommentArgs) -> Result<ExitCode> {
     let marker = marker(&key);
 
     // --compare: the size and package deltas, rendered by `compare`.
-    let compared: Option<Result<String>> = if args.compare {
+    let compared: Option<Result<String>> = if args.comparison.compare {
         Some(crate::compare::for_report_markdown(
             &report,
             &args.build,
             &args.policy,
             &args.registry,
-            args.base_ref.as_deref(),
+            args.comparison.base_ref.as_deref(),
         ))
     } else {
         None
