@@ -1759,6 +1759,8 @@ function readInputs(event, env = process.env) {
     compare: boolean("compare", true),
     review: boolean("review", false),
     baseRef: optional("base-ref") ?? pull?.base?.sha ?? null,
+    // Set when the base comes from the event, so that one read from GitHub may fill it in.
+    baseRefGiven: optional("base-ref") !== null,
     token,
     sarifFile: optional("sarif-file"),
     registry: registryUsername === null ? null : { username: registryUsername, password: registryPassword, host: registryHost },
@@ -3970,6 +3972,13 @@ async function postReview(octokit, pr, commitId, comments) {
     outside: comments.length - onChanged.length
   };
 }
+async function pullRequest(octokit, { owner, repo, number }) {
+  const { data } = await step(
+    "read the pull request",
+    () => octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: number })
+  );
+  return { headSha: data.head?.sha ?? null, baseSha: data.base?.sha ?? null };
+}
 async function fileAt(octokit, { owner, repo }, filePath, ref) {
   const encoded = filePath.split("/").map(encodeURIComponent).join("/");
   try {
@@ -4121,7 +4130,16 @@ async function run(env = process.env) {
   check([], checkOptions);
   const repository = splitRepository(inputs.repository);
   const pr = inputs.pull && repository ? { ...repository, number: inputs.pull.number } : null;
-  const github = inputs.token && (inputs.comment || inputs.review || inputs.compare && inputs.baseRef) ? client({ token: inputs.token, apiUrl: inputs.apiUrl, userAgent: USER_AGENT }) : null;
+  const github = inputs.token && (inputs.comment || inputs.review || inputs.compare && (inputs.baseRef || pr)) ? client({ token: inputs.token, apiUrl: inputs.apiUrl, userAgent: USER_AGENT }) : null;
+  if (pr && github && !inputs.pull.headSha && (inputs.review || inputs.compare && !inputs.baseRefGiven)) {
+    try {
+      const found = await pullRequest(github, pr);
+      inputs.pull.headSha = found.headSha;
+      if (!inputs.baseRefGiven) inputs.baseRef = found.baseSha;
+    } catch (error2) {
+      warning(`minicheck: cannot read pull request #${pr.number}: ${redact(error2.message)}`);
+    }
+  }
   if (inputs.compare && files.length > 0) {
     try {
       const texts = inputs.baseRef ? await baseTexts(files, inputs.baseRef, { cwd, github, pr }) : null;

@@ -234,6 +234,14 @@ export async function postReview(octokit, pr, commitId, comments) {
   };
 }
 
+/** The pull request's head and base commits (for events that do not carry them: comments). */
+export async function pullRequest(octokit, { owner, repo, number }) {
+  const { data } = await step("read the pull request", () =>
+    octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: number }),
+  );
+  return { headSha: data.head?.sha ?? null, baseSha: data.base?.sha ?? null };
+}
+
 /** A file's text at `ref` through the contents API; `null` when it does not exist there. */
 export async function fileAt(octokit, { owner, repo }, filePath, ref) {
   // Each segment encoded on its own: the path's slashes stay slashes.

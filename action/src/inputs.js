@@ -94,6 +94,8 @@ export function readInputs(event, env = process.env) {
     compare: boolean("compare", true),
     review: boolean("review", false),
     baseRef: optional("base-ref") ?? pull?.base?.sha ?? null,
+    // Set when the base comes from the event, so that one read from GitHub may fill it in.
+    baseRefGiven: optional("base-ref") !== null,
     token,
     sarifFile: optional("sarif-file"),
     registry:

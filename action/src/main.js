@@ -13,7 +13,7 @@ import * as mc from "./wasm.js";
 import { readInputs, InputError } from "./inputs.js";
 import { discover, readText, configsFor, FileError } from "./files.js";
 import { baseTexts, comparisons } from "./compare.js";
-import { client, upsertComment, postReview, fileAt } from "./github.js";
+import { client, upsertComment, postReview, fileAt, pullRequest } from "./github.js";
 import { useProxyFromEnv } from "./proxy.js";
 
 const VERSION = mc.version();
@@ -102,9 +102,19 @@ async function run(env = process.env) {
   const repository = splitRepository(inputs.repository);
   const pr = inputs.pull && repository ? { ...repository, number: inputs.pull.number } : null;
   const github =
-    inputs.token && (inputs.comment || inputs.review || (inputs.compare && inputs.baseRef))
+    inputs.token && (inputs.comment || inputs.review || (inputs.compare && (inputs.baseRef || pr)))
       ? client({ token: inputs.token, apiUrl: inputs.apiUrl, userAgent: USER_AGENT })
       : null;
+  // An issue comment on a pull request names neither its head nor its base: ask GitHub.
+  if (pr && github && !inputs.pull.headSha && (inputs.review || (inputs.compare && !inputs.baseRefGiven))) {
+    try {
+      const found = await pullRequest(github, pr);
+      inputs.pull.headSha = found.headSha;
+      if (!inputs.baseRefGiven) inputs.baseRef = found.baseSha;
+    } catch (error) {
+      core.warning(`minicheck: cannot read pull request #${pr.number}: ${mc.redact(error.message)}`);
+    }
+  }
 
   // Size and package deltas; a failure here is a note in the report, never the step's result.
   if (inputs.compare && files.length > 0) {

@@ -79,6 +79,8 @@ pub(crate) struct Action<'a> {
     inputs: Vec<(&'a str, String)>,
     github: Option<&'a FakeGithub>,
     pull_request: bool,
+    /// An event payload instead of the pull request's or the push's.
+    event: Option<serde_json::Value>,
 }
 
 pub(crate) struct ActionRun {
@@ -113,12 +115,25 @@ impl<'a> Action<'a> {
             inputs: Vec::new(),
             github: None,
             pull_request: false,
+            event: None,
         }
     }
     pub(crate) fn input(mut self, name: &'a str, value: impl Into<String>) -> Self {
         self.inputs.push((name, value.into()));
         self
     }
+    /// A comment on the pull request: the event names the issue only.
+    pub(crate) fn on_issue_comment(mut self, github: &'a FakeGithub) -> Self {
+        self.github = Some(github);
+        self.event = Some(serde_json::json!({
+            "action": "created",
+            "issue": {"number": PR, "pull_request": {"url": "…"}},
+            "comment": {"body": "/minicheck"},
+            "repository": {"full_name": REPO}
+        }));
+        self
+    }
+
     /// Sets (after the runner's defaults) an environment variable.
     pub(crate) fn env(mut self, name: &'a str, value: impl Into<String>) -> Self {
         self.env.push((name, value.into()));
@@ -138,7 +153,9 @@ impl<'a> Action<'a> {
         std::fs::write(&summary, "").unwrap();
         std::fs::write(&output, "").unwrap();
         let event = runner.path().join("event.json");
-        let payload = if self.pull_request {
+        let payload = if let Some(event) = self.event.clone() {
+            event
+        } else if self.pull_request {
             serde_json::json!({
                 "action": "synchronize",
                 "number": PR,
@@ -910,4 +927,54 @@ fn credentials_without_the_registry_they_are_for_are_an_input_error() {
         r.all()
     );
     assert_eq!(shown(&r, "s3cr3t-pw"), 0);
+}
+
+#[test]
+fn on_a_comment_the_pull_request_is_read_from_github_for_the_review_and_the_base() {
+    let github = github();
+    github.set_pull_head(REPO, PR, HEAD_SHA);
+    github.set_pull_base(REPO, PR, BASE_SHA);
+    let dir = workspace(&[("app/Dockerfile", BAD)]);
+    github.add_pull_file(
+        REPO,
+        PR,
+        "app/Dockerfile",
+        "modified",
+        Some("@@ -3,2 +3,2 @@\n \n-FROM cgr.dev/chainguard/python:3.13 AS final\n+FROM cgr.dev/chainguard/python:latest-dev AS final\n COPY --from=build /app /app"),
+    );
+    github.add_file(REPO, HEAD_SHA, "app/Dockerfile", BAD);
+    github.add_file(
+        REPO,
+        BASE_SHA,
+        "app/Dockerfile",
+        "FROM 127.0.0.1:9/acme/python:1\n",
+    );
+    // The checkout is the default branch, as for every issue_comment event.
+    let r = Action::new(dir.path())
+        .input("review", "true")
+        .input("fail-on", "never")
+        .env("GITHUB_SHA", "4444444444444444444444444444444444444444")
+        .on_issue_comment(&github)
+        .run();
+    assert_eq!(r.code, 0, "{}", r.all());
+    let lines: Vec<String> = github.requests().iter().map(|q| q.line()).collect();
+    assert!(
+        lines.contains(&format!("GET /repos/{REPO}/pulls/{PR}")),
+        "{lines:?}"
+    );
+    assert!(r.stdout.contains("review: 1 comment posted"), "{}", r.all());
+    let review = &github.reviews(REPO, PR)[0];
+    assert_eq!(review.commit_id, HEAD_SHA);
+    assert_eq!(github.comments(REPO, PR).len(), 1, "the comment too");
+    // The base revision came from the pull request's base commit.
+    let notes = json(&r.outputs["findings"])["comparisons"][0]["notes"].to_string();
+    assert!(!notes.contains("new since"), "{notes}");
+    assert!(
+        github
+            .requests()
+            .iter()
+            .any(|q| q.path.ends_with("/contents/app/Dockerfile")
+                && q.query("ref") == Some(BASE_SHA)),
+        "{lines:?}"
+    );
 }

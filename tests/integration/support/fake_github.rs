@@ -5,6 +5,8 @@
 //! - `GET /user`; `GET` and `POST /repos/{owner}/{repo}/issues/{n}/comments` (also under
 //!   `/repositories/{id}/…`, the form GitHub's `Link` headers use); `GET` and `PATCH
 //!   /repos/{owner}/{repo}/issues/comments/{id}`. Any other method or path: `404 Not Found`.
+//! - `GET /repos/{owner}/{repo}/pulls/{n}`: the pull request's number and its head and base
+//!   commits (`set_pull_head`, `set_pull_base`; forty zeros when not set).
 //! - Pull requests (also under `/repositories/{id}/…`): `GET …/pulls/{n}/files` (the files seeded
 //!   with `add_pull_file`, `patch` left out when there is none); `GET …/pulls/{n}/comments` (review
 //!   comments) and `GET …/pulls/{n}/reviews`, where a pending review and its comments are seen by
@@ -219,6 +221,8 @@ struct State {
     pull_files: Vec<PullFile>,
     /// Set with `set_pull_head`; a pull request without one takes any `commit_id`.
     heads: HashMap<(String, u64), String>,
+    /// The base commit of a pull request, when set (`GET /repos/o/r/pulls/n` answers it).
+    bases: HashMap<(String, u64), String>,
     reviews: BTreeMap<u64, Review>,
     next_review_id: u64,
     review_comments: BTreeMap<u64, ReviewComment>,
@@ -447,6 +451,15 @@ impl FakeGithub {
         state.ensure_pull(repo, number);
         state
             .heads
+            .insert((repo.to_string(), number), sha.to_string());
+    }
+
+    /// A pull request's base commit, as `GET /repos/{owner}/{repo}/pulls/{n}` answers it.
+    pub fn set_pull_base(&self, repo: &str, number: u64, sha: &str) {
+        let mut state = self.state();
+        state.ensure_pull(repo, number);
+        state
+            .bases
             .insert((repo.to_string(), number), sha.to_string());
     }
 
@@ -851,6 +864,29 @@ fn answer(request: &Request, state: &mut State) -> Response {
                 .find(|r| r.id.to_string() == *id)
                 .cloned();
             issue_comments(request, state, &token, method, repo, number, &base)
+        }
+        ("GET", ["repos", owner, name, "pulls", number]) => {
+            let full_name = format!("{owner}/{name}");
+            let number: Option<u64> = number.parse().ok();
+            let known = state
+                .repos
+                .iter()
+                .any(|r| r.full_name == full_name && number.is_some_and(|n| r.pulls.contains(&n)));
+            let (true, Some(number)) = (known, number) else {
+                return Response::error(404, "Not Found", "/pulls/pulls#get-a-pull-request");
+            };
+            let key = (full_name.clone(), number);
+            let zeros = "0".repeat(40);
+            Response::json(
+                200,
+                serde_json::json!({
+                    "number": number,
+                    "state": "open",
+                    "url": format!("{base}/repos/{full_name}/pulls/{number}"),
+                    "head": {"sha": state.heads.get(&key).unwrap_or(&zeros), "ref": "feature"},
+                    "base": {"sha": state.bases.get(&key).unwrap_or(&zeros), "ref": "main"},
+                }),
+            )
         }
         (method, ["repos", owner, name, "pulls", number, what]) => {
             let repo = state
