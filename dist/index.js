@@ -2146,6 +2146,10 @@ async function answer(host, repo, step2, search) {
     }
     await failUnlessOk(response, "", host);
     const bytes = await readBounded(response, limit, "");
+    const said = response.headers.get("docker-content-digest");
+    if (step2.kind === "manifest" && !step2.reference.includes(":") && said && !verifyDigest(bytes, said)) {
+      return search.answerFailed(`the answer does not have the digest ${said} the registry sent with it`);
+    }
     search.answerBody(bytes, response.headers.get("content-type"));
   } catch (error2) {
     search.answerFailed(error2.message);

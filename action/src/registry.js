@@ -280,6 +280,12 @@ async function answer(host, repo, step, search) {
     }
     await failUnlessOk(response, "", host);
     const bytes = await readBounded(response, limit, "");
+    // A tag's answer is checked against the digest the registry says it has (the search checks
+    // what it fetched by digest itself).
+    const said = response.headers.get("docker-content-digest");
+    if (step.kind === "manifest" && !step.reference.includes(":") && said && !mc.verifyDigest(bytes, said)) {
+      return search.answerFailed(`the answer does not have the digest ${said} the registry sent with it`);
+    }
     search.answerBody(bytes, response.headers.get("content-type"));
   } catch (error) {
     search.answerFailed(error.message);

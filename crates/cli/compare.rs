@@ -13,7 +13,7 @@ use minicheck_core::redact::redact;
 use minicheck_core::reference::ImageRef;
 use minicheck_core::report::{Report, comparison as view};
 use minicheck_core::sbom;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// One side as the user named it.
@@ -196,13 +196,14 @@ pub fn comparisons(
         let path = (file.path != "-").then(|| Path::new(&file.path));
         options.config = (*configs.for_file(path)?).clone();
         let base_text = match (base_ref, path) {
-            (Some(base_ref), Some(path)) => Some((base_ref, base_text(base_ref, path)?)),
+            (Some(base_ref), Some(path)) => Some((base_ref, base_text(base_ref, path))),
             _ => None,
         };
         let base = match &base_text {
             None => BaseRevision::NotAsked,
-            Some((base_ref, None)) => BaseRevision::Absent { base_ref },
-            Some((base_ref, Some(text))) => BaseRevision::Text { base_ref, text },
+            Some((base_ref, Ok(None))) => BaseRevision::Absent { base_ref },
+            Some((base_ref, Ok(Some(text)))) => BaseRevision::Text { base_ref, text },
+            Some((base_ref, Err(reason))) => BaseRevision::Unreadable { base_ref, reason },
         };
         plans.push(plan::plan(file, &options, base));
     }
@@ -222,19 +223,55 @@ pub fn comparisons(
     Ok(plans.into_iter().map(|p| p.complete(side)).collect())
 }
 
-/// The Dockerfile's text at `base_ref` (`git show REF:./path`); `None` when it did not exist.
-fn base_text(base_ref: &str, path: &Path) -> Result<Option<String>> {
-    let spec = format!("{base_ref}:./{}", path.display());
-    let output = std::process::Command::new("git")
-        .args(["show", &spec])
-        .output()
-        .context("cannot run git for --base-ref")?;
+/// The Dockerfile's text at `base_ref` (`git show REF:path`, the path from the repository's
+/// top): `Ok(None)` when it did not exist there; `Err` when git cannot say (no such revision in
+/// a shallow clone, not a repository), which becomes a note on this file alone.
+fn base_text(base_ref: &str, path: &Path) -> Result<Option<String>, String> {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))
+    };
+    // git words an unknown revision as it words a missing path: ask about the revision first.
+    let known = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        &format!("{base_ref}^{{commit}}"),
+    ])?;
+    if !known.status.success() {
+        return Err(format!(
+            "git does not have {base_ref} (in CI, fetch it: actions/checkout with fetch-depth: 0)"
+        ));
+    }
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    if !top.status.success() {
+        return Err(String::from_utf8_lossy(&top.stderr).trim().to_string());
+    }
+    let top = PathBuf::from(String::from_utf8_lossy(&top.stdout).trim());
+    let absolute = std::path::absolute(path).map_err(|e| e.to_string())?;
+    let relative = match (
+        top.canonicalize(),
+        absolute.parent().map(Path::canonicalize),
+    ) {
+        (Ok(top), Some(Ok(dir))) => dir
+            .strip_prefix(&top)
+            .map(|d| d.join(absolute.file_name().unwrap_or_default()))
+            .map_err(|_| format!("{} is outside the repository", path.display()))?,
+        _ => return Err(format!("cannot resolve {}", path.display())),
+    };
+    let spec = format!(
+        "{base_ref}:{}",
+        relative.to_string_lossy().replace('\\', "/")
+    );
+    let output = git(&["show", &spec])?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         if stderr.contains("does not exist") || stderr.contains("exists on disk, but not in") {
             return Ok(None);
         }
-        bail!("git show {spec}: {}", stderr.trim());
+        return Err(format!("git show {spec}: {}", stderr.trim()));
     }
     Ok(Some(String::from_utf8_lossy(&output.stdout).into_owned()))
 }

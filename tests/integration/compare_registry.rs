@@ -225,4 +225,51 @@ fn check_compare_against_the_twin_and_the_base_revision() {
         "{}",
         r.stdout
     );
+
+    // An absolute path is found at the base revision too.
+    let absolute = path.join("Dockerfile").canonicalize().unwrap();
+    let r = minicheck(
+        path,
+        &[
+            "check",
+            "--compare",
+            "--base-ref",
+            "HEAD",
+            "--format",
+            "json",
+            absolute.to_str().unwrap(),
+        ],
+    );
+    let v = json(&r.stdout);
+    assert_eq!(
+        v["comparisons"][0]["base"]["from"]["ref"],
+        format!("{addr}/minimus/node:22"),
+        "{}",
+        r.stdout
+    );
+
+    // A revision git does not have (a shallow clone) is a note; the twin is still compared.
+    let r = minicheck(
+        path,
+        &[
+            "check",
+            "--compare",
+            "--base-ref",
+            "origin/nowhere",
+            "--format",
+            "json",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = json(&r.stdout);
+    let c = &v["comparisons"][0];
+    assert!(
+        c["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("git does not have origin/nowhere"),
+        "{c:#}"
+    );
+    assert!(!c["twin"].is_null(), "{c:#}");
 }

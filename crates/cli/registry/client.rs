@@ -729,8 +729,9 @@ impl Host {
                 self.client.pull_referrers(&reference, None)
             })
             .await;
+        // An empty list is an answer too (nothing refers to the digest): only a registry
+        // without the API sends the search on to the referrers tag.
         match result {
-            Ok(index) if index.manifests.is_empty() => Ok(None),
             Ok(index) => serde_json::to_vec(&index)
                 .map(Some)
                 .map_err(|e| Fail::Invalid(format!("the referrers index: {e}"))),

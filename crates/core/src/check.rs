@@ -43,7 +43,7 @@ pub fn check_dockerfile(path: &str, text: &str, options: &CheckOptions) -> FileR
         if let Some((_, severity)) = config.overrides.iter().find(|(c, _)| c == finding.code) {
             finding.severity = *severity;
         }
-        mask(finding);
+        mask(finding, text);
     }
     findings.sort_by(|a, b| {
         (a.span.start, a.code, &a.message).cmp(&(b.span.start, b.code, &b.message))
@@ -61,7 +61,19 @@ pub fn check_dockerfile(path: &str, text: &str, options: &CheckOptions) -> FileR
 
 /// Secrets never leave the core: every string a view may print is masked (same length, so
 /// spans still fit).
-fn mask(finding: &mut Finding) {
+fn mask(finding: &mut Finding, text: &str) {
+    // A fix applied with a masked token would write the asterisks into the file: no fix where a
+    // secret is on the lines it changes or in what it writes.
+    if let Some(fix) = &finding.fix {
+        let lines = fix.span.start.line..=fix.span.end.line;
+        let line_of = |offset: usize| 1 + text[..offset].matches('\n').count() as u32;
+        let secret_on_its_lines = crate::redact::find_secrets(text)
+            .iter()
+            .any(|&(start, _)| lines.contains(&line_of(start)));
+        if secret_on_its_lines || !crate::redact::find_secrets(&fix.replacement).is_empty() {
+            finding.fix = None;
+        }
+    }
     finding.message = redact(&finding.message).into_owned();
     if let Some(help) = &mut finding.help {
         *help = redact(help).into_owned();

@@ -52,6 +52,13 @@ pub fn plan(file: &FileReport, options: &CheckOptions, base: BaseRevision) -> Pl
             .push("the final image is unresolved or scratch: nothing to compare".into());
         return plan;
     };
+    // The report's references are masked; a masked one names no repository that exists.
+    if is_masked(&image) {
+        plan.notes.push(
+            "the final image's name holds a token (masked): not fetched; keep tokens out of image references".into(),
+        );
+        return plan;
+    }
     let catalog = Catalog::new(&options.config);
     match catalog.classify(&image).map(|c| c.variant) {
         Some(Variant::Production) => match catalog.dev_twin(&image) {
@@ -81,6 +88,9 @@ pub fn plan(file: &FileReport, options: &CheckOptions, base: BaseRevision) -> Pl
         )),
         BaseRevision::Text { base_ref, text } => {
             match final_image(&check_dockerfile(&file.path, text, options)) {
+                Some(base) if is_masked(&base) => plan.notes.push(format!(
+                    "the final image at {base_ref} holds a token (masked): not fetched"
+                )),
                 Some(base) => plan.base = Some(base),
                 None => plan.notes.push(format!(
                     "the final image at {base_ref} is unresolved or scratch"
@@ -90,6 +100,11 @@ pub fn plan(file: &FileReport, options: &CheckOptions, base: BaseRevision) -> Pl
     }
     plan.image = Some(image);
     plan
+}
+
+/// Masking writes `*`, which no image reference may hold.
+fn is_masked(image: &ImageRef) -> bool {
+    image.normalized().contains('*')
 }
 
 fn final_image(file: &FileReport) -> Option<ImageRef> {
@@ -117,10 +132,13 @@ impl Plan {
         let mut notes = self.notes;
         let mut pair = |from: &ImageRef, to: &ImageRef| match (side(from), side(to)) {
             (Ok(a), Ok(b)) => Some(Comparison::new(a, b)),
-            (Err(e), _) | (_, Err(e)) => {
-                let note = redact(&e).into_owned();
-                if !notes.contains(&note) {
-                    notes.push(note);
+            (a, b) => {
+                // Every side's failure is said, each once.
+                for e in [a.err(), b.err()].into_iter().flatten() {
+                    let note = redact(&e).into_owned();
+                    if !notes.contains(&note) {
+                        notes.push(note);
+                    }
                 }
                 None
             }
@@ -268,6 +286,36 @@ mod tests {
             "{:?}",
             unresolved_base.notes
         );
+    }
+
+    #[test]
+    fn both_sides_failures_are_noted() {
+        let plan = plan(
+            &checked("FROM reg.mini.dev/python:3.13.5\n"),
+            &CheckOptions::default(),
+            BaseRevision::NotAsked,
+        );
+        let done = plan.complete(|i| Err(format!("{}: failed", i.familiar())));
+        assert_eq!(
+            done.notes,
+            [
+                "reg.mini.dev/python:3.13.5-dev: failed",
+                "reg.mini.dev/python:3.13.5: failed"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_final_image_with_a_token_in_its_name_is_not_planned() {
+        let plan = plan(
+            &checked("FROM reg.mini.dev/mini_abcdefghijklmnopqrstuvwxyz0123/python:3.13.5\n"),
+            &CheckOptions::default(),
+            BaseRevision::NotAsked,
+        );
+        assert_eq!(plan.image, None);
+        assert_eq!(plan.twin, None);
+        assert!(plan.notes[0].contains("holds a token"), "{:?}", plan.notes);
+        assert!(images_to_fetch(&[plan]).is_empty());
     }
 
     #[test]

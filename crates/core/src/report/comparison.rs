@@ -1,6 +1,7 @@
 //! Views of comparisons: a terminal table as the vendors' guides print it, JSON (documented in
 //! docs/json-output.md), and a Markdown table for pull-request comments and job summaries.
 
+use super::markdown::escape;
 use crate::comparison::{Comparison, FileComparison, Side, human_size, signed_count, signed_size};
 use serde::Serialize;
 use std::fmt::Write;
@@ -277,12 +278,24 @@ pub fn files_markdown(files: &[FileComparison]) -> String {
             view.base_cell(),
         );
     }
+    // Notes carry registries' words: escaped as the findings are (no mentions, links, HTML).
+    // A side's own note (why its package count is unknown) is listed too.
     let notes: Vec<String> = files
         .iter()
         .flat_map(|f| {
-            f.notes
-                .iter()
-                .map(move |n| format!("- {}: {}", escape_cell(&f.path), escape_cell(n)))
+            let sides = [&f.twin, &f.base]
+                .into_iter()
+                .flatten()
+                .flat_map(|c| [&c.from, &c.to])
+                .filter_map(|side| side.note.as_ref().map(|n| format!("{}: {n}", side.label)));
+            let mut all: Vec<String> = f.notes.clone();
+            for note in sides {
+                if !all.contains(&note) {
+                    all.push(note);
+                }
+            }
+            all.into_iter()
+                .map(move |n| format!("- {}: {}", escape(&f.path), escape(&n)))
         })
         .collect();
     if !notes.is_empty() {
@@ -514,6 +527,29 @@ mod tests {
         );
         assert!(
             table.ends_with("- Dockerfile: new since main: no base image\n"),
+            "{table}"
+        );
+    }
+
+    #[test]
+    fn notes_are_escaped_and_sides_notes_are_listed() {
+        let mut c = sample();
+        c.to.packages = None;
+        c.to.note = Some("no SBOM attestation found: the package count is unknown".into());
+        let file = FileComparison {
+            path: "Dockerfile".into(),
+            image: Some("reg.mini.dev/python:3.13.5".into()),
+            twin: Some(c),
+            base: None,
+            notes: vec!["reg: 500 (@org/team <img src=x> [login](https://x))".into()],
+        };
+        let table = files_markdown(&[file]);
+        // No mention, no HTML, no link: a word joiner after @, backslashes before < and [.
+        assert!(table.contains("@\u{2060}org/team"), "{table}");
+        assert!(table.contains("\\<img"), "{table}");
+        assert!(table.contains("\\[login\\]"), "{table}");
+        assert!(
+            table.contains("- Dockerfile: reg.mini.dev/python:3.13.5: no SBOM attestation found"),
             "{table}"
         );
     }

@@ -119,13 +119,14 @@ fn apply(source: &str, start: usize, end: usize, replacement: &str) -> Option<St
         return None;
     }
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    let fixed = format!(
-        "{}{}{}",
-        &text[line_start..start],
-        replacement,
-        &text[end..line_end]
-    );
+    // A span that ends just after a line break ends on the line before (as `lines_of`):
+    // nothing of the next line belongs to the suggestion.
+    let rest = if end > start && text.as_bytes()[end - 1] == b'\n' {
+        ""
+    } else {
+        &text[end..text[end..].find('\n').map_or(text.len(), |i| end + i)]
+    };
+    let fixed = format!("{}{}{}", &text[line_start..start], replacement, rest);
     Some(
         fixed
             .lines()
@@ -202,7 +203,21 @@ mod tests {
             Some("FROM  reg.mini.dev/node:22  AS final # why")
         );
         assert_eq!(apply(text, end, start, "x"), None);
+        // A whole line replaced, break included: the suggestion covers that line only.
+        assert_eq!(
+            apply("FROM a\nRUN x\n", 0, 7, "FROM b\n").as_deref(),
+            Some("FROM b")
+        );
         assert_eq!(apply(text, 0, 10_000, "x"), None);
+    }
+
+    #[test]
+    fn no_suggestion_that_would_write_a_masked_token() {
+        let text = "FROM reg.mini.dev/mini_abcdefghijklmnopqrstuvwxyz0123/python:3.13.5-dev\n";
+        let comments = render(&report(text), None);
+        let mc001 = comments.iter().find(|c| c.rule == "MC001").expect("MC001");
+        assert!(!mc001.body.contains("suggestion"), "{}", mc001.body);
+        assert!(!mc001.body.contains("abcdefghijklmnop"), "{}", mc001.body);
     }
 
     #[test]
