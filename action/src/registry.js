@@ -52,12 +52,15 @@ export function retryAfterMs(header, now = Date.now()) {
   return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_DELAY_MS) : null;
 }
 
+/** `what: `, or nothing when the caller (the core's search) names what was fetched itself. */
+const prefix = (what) => (what ? `${what}: ` : "");
+
 /** The body, read up to `limit` bytes; more is an error (the rest is never read). */
 async function readBounded(response, limit, what) {
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel();
-    throw new RegistryError(`${what ? `${what}: ` : ""}the answer is ${declared} bytes, more than the ${limit} bytes allowed`);
+    throw new RegistryError(`${prefix(what)}the answer is ${declared} bytes, more than the ${limit} bytes allowed`);
   }
   const chunks = [];
   let size = 0;
@@ -65,7 +68,7 @@ async function readBounded(response, limit, what) {
     size += chunk.length;
     if (size > limit) {
       await response.body?.cancel().catch(() => {});
-      throw new RegistryError(`${what ? `${what}: ` : ""}the answer is more than the ${limit} bytes allowed`);
+      throw new RegistryError(`${prefix(what)}the answer is more than the ${limit} bytes allowed`);
     }
     chunks.push(chunk);
   }
@@ -176,26 +179,29 @@ class Host {
     );
   }
 
-  /** A manifest or index: `{bytes, contentType, digest}`, its digest checked; `null` on 404. */
-  async document(repo, reference, expected, what) {
+  /** A manifest or index as sent: `{bytes, contentType, digest}`, checked against the digest it
+   * was asked by, else against `Docker-Content-Digest` when the registry sends one; `null` on
+   * 404. */
+  async fetchDocument(repo, reference, what) {
     const response = await this.get(repo, mc.manifestPath(repo, reference), mc.acceptManifest(), what);
     if (response.status === 404) {
-      await response.body?.cancel();
+      await response.body?.cancel().catch(() => {});
       return null;
     }
     await failUnlessOk(response, what, this);
     const bytes = await readBounded(response, mc.maxDocumentSize(), what);
     const digest = reference.includes(":") ? reference : (response.headers.get("docker-content-digest") ?? mc.sha256Digest(bytes));
     if (!mc.verifyDigest(bytes, digest)) {
-      throw new RegistryError(`${what}: the answer does not have the digest ${digest}`);
+      throw new RegistryError(`${prefix(what)}the answer does not have the digest ${digest}`);
     }
-    const contentType = response.headers.get("content-type");
-    return { bytes, contentType, digest, parsed: mc.parseManifestOrIndex(bytes, contentType, expected) };
+    return { bytes, contentType: response.headers.get("content-type"), digest };
   }
 
-
-
-
+  /** A manifest or index, fetched and read as `expected`; `null` on 404. */
+  async document(repo, reference, expected, what) {
+    const found = await this.fetchDocument(repo, reference, what);
+    return found && { ...found, parsed: mc.parseManifestOrIndex(found.bytes, found.contentType, expected) };
+  }
 }
 
 async function failUnlessOk(response, what, host) {
@@ -220,7 +226,7 @@ async function failUnlessOk(response, what, host) {
         : ": set registry-username and registry-password if the image is private"
       : "";
   throw new RegistryError(
-    `${what ? `${what}: ` : ""}${host.api} answered ${response.status} ${response.statusText}${message ? ` (${message.trim()})` : ""}${hint}`,
+    `${prefix(what)}${host.api} answered ${response.status} ${response.statusText}${message ? ` (${message.trim()})` : ""}${hint}`,
     response.status,
   );
 }
@@ -266,7 +272,8 @@ async function answer(host, repo, step, search) {
         return search.answerNotFound();
       }
     } else if (step.kind === "manifest") {
-      response = await host.get(repo, mc.manifestPath(repo, step.reference), mc.acceptManifest(), "a manifest");
+      const found = await host.fetchDocument(repo, step.reference, "");
+      return found ? search.answerBody(found.bytes, found.contentType) : search.answerNotFound();
     } else {
       if (step.descriptor.size > MAX_BLOB) {
         return search.answerFailed(`${step.descriptor.size} bytes is more than the ${MAX_BLOB} allowed`);
@@ -279,14 +286,7 @@ async function answer(host, repo, step, search) {
       return search.answerNotFound();
     }
     await failUnlessOk(response, "", host);
-    const bytes = await readBounded(response, limit, "");
-    // A tag's answer is checked against the digest the registry says it has (the search checks
-    // what it fetched by digest itself).
-    const said = response.headers.get("docker-content-digest");
-    if (step.kind === "manifest" && !step.reference.includes(":") && said && !mc.verifyDigest(bytes, said)) {
-      return search.answerFailed(`the answer does not have the digest ${said} the registry sent with it`);
-    }
-    search.answerBody(bytes, response.headers.get("content-type"));
+    search.answerBody(await readBounded(response, limit, ""), response.headers.get("content-type"));
   } catch (error) {
     search.answerFailed(error.message);
   }
