@@ -10,18 +10,10 @@
 use super::cache::{Cache, Kind, SbomLink};
 use super::client::{Fail, Host};
 use super::{RegistryOptions, SbomOutcome};
+use minicheck_core::oci;
 use minicheck_core::oci::search::{Answer, Fetch, SbomSearch, SearchOutcome, Step};
-use minicheck_core::oci::{self, AttestationSource};
 use minicheck_core::redact::redact;
 use minicheck_core::sbom::read_sbom;
-
-pub(crate) fn source_name(source: AttestationSource) -> &'static str {
-    match source {
-        AttestationSource::Referrer => "referrers",
-        AttestationSource::CosignTag => "cosign .att tag",
-        AttestationSource::BuildKit => "BuildKit attestation",
-    }
-}
 
 /// The SBOM of the image manifest `image_digest` (chosen from `index` when there is one).
 pub(crate) async fn discover(
@@ -81,7 +73,7 @@ pub(crate) async fn discover(
     };
     match outcome {
         SearchOutcome::Found { sbom, blob, source } => {
-            let source = source_name(source);
+            let source = source.label();
             if let Some(cache) = cache {
                 cache.put_sbom_link(
                     image_digest,

@@ -73,6 +73,17 @@ pub enum AttestationSource {
     BuildKit,
 }
 
+impl AttestationSource {
+    /// How reports name it: `referrers`, `cosign .att tag`, `BuildKit attestation`.
+    pub fn label(self) -> &'static str {
+        match self {
+            AttestationSource::Referrer => "referrers",
+            AttestationSource::CosignTag => "cosign .att tag",
+            AttestationSource::BuildKit => "BuildKit attestation",
+        }
+    }
+}
+
 /// What the descriptor of a candidate points at, and how the SBOM is wrapped in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -301,14 +301,6 @@ fn fetched_digest(task: &Task) -> Option<&str> {
     }
 }
 
-fn source_name(source: AttestationSource) -> &'static str {
-    match source {
-        AttestationSource::Referrer => "referrers",
-        AttestationSource::CosignTag => "cosign .att tag",
-        AttestationSource::BuildKit => "BuildKit attestation",
-    }
-}
-
 /// How problems name what was fetched.
 fn describe(task: &Task) -> String {
     match task {
@@ -320,14 +312,10 @@ fn describe(task: &Task) -> String {
         ),
         Task::BuildKit(entry) => format!("the BuildKit attestation {}", entry.digest),
         Task::Candidate(c, _) if c.content == Content::Manifest => {
-            format!(
-                "the {} manifest {}",
-                source_name(c.source),
-                c.descriptor.digest
-            )
+            format!("the {} manifest {}", c.source.label(), c.descriptor.digest)
         }
         Task::Candidate(c, _) => {
-            format!("the {} blob {}", source_name(c.source), c.descriptor.digest)
+            format!("the {} blob {}", c.source.label(), c.descriptor.digest)
         }
     }
 }
