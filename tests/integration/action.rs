@@ -23,6 +23,8 @@ const BASE_SHA: &str = "1111111111111111111111111111111111111111";
 const HEAD_SHA: &str = "2222222222222222222222222222222222222222";
 
 const BAD: &str = "FROM cgr.dev/chainguard/python:latest-dev AS build\nRUN pip install flask\n\nFROM cgr.dev/chainguard/python:latest-dev AS final\nCOPY --from=build /app /app\n";
+/// The pull request's diff of `BAD`: it changed the final FROM (line 4) only.
+const FINAL_FROM_PATCH: &str = "@@ -3,2 +3,2 @@\n \n-FROM cgr.dev/chainguard/python:3.13 AS final\n+FROM cgr.dev/chainguard/python:latest-dev AS final\n COPY --from=build /app /app";
 const GOOD: &str = "FROM cgr.dev/chainguard/python:latest-dev AS build\nRUN pip install flask\n\nFROM cgr.dev/chainguard/python:3.13@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\nCOPY --from=build /app /app\n";
 
 fn node() -> &'static Path {
@@ -122,6 +124,15 @@ impl<'a> Action<'a> {
         self.inputs.push((name, value.into()));
         self
     }
+    /// Only the review: no comparison, no comment, on the pull request.
+    pub(crate) fn reviewing(dir: &'a Path, github: &'a FakeGithub) -> Self {
+        Action::new(dir)
+            .input("compare", "false")
+            .input("comment", "false")
+            .input("review", "true")
+            .on_pull_request(github)
+    }
+
     /// A comment on the pull request: the event names the issue only.
     pub(crate) fn on_issue_comment(mut self, github: &'a FakeGithub) -> Self {
         self.github = Some(github);
@@ -594,14 +605,7 @@ fn review_comments_on_changed_lines_with_a_one_click_fix_and_no_repeats() {
         "modified",
         Some("@@ -2,4 +2,4 @@ FROM cgr.dev/chainguard/python:latest-dev AS build\n RUN pip install flask\n \n-FROM cgr.dev/chainguard/python:3.13 AS final\n+FROM cgr.dev/chainguard/python:latest-dev AS final\n COPY --from=build /app /app"),
     );
-    let review = || {
-        Action::new(dir.path())
-            .input("compare", "false")
-            .input("comment", "false")
-            .input("review", "true")
-            .on_pull_request(&github)
-            .run()
-    };
+    let review = || Action::reviewing(dir.path(), &github).run();
     let r = review();
     assert_eq!(r.code, 1, "{}", r.all());
     assert!(r.stdout.contains("review: 1 comment posted"), "{}", r.all());
@@ -877,7 +881,7 @@ fn review_comments_skip_files_that_differ_at_the_head_from_the_checkout() {
         PR,
         "app/Dockerfile",
         "modified",
-        Some("@@ -3,2 +3,2 @@\n \n-FROM cgr.dev/chainguard/python:3.13 AS final\n+FROM cgr.dev/chainguard/python:latest-dev AS final\n COPY --from=build /app /app"),
+        Some(FINAL_FROM_PATCH),
     );
     github.add_file(
         REPO,
@@ -885,12 +889,8 @@ fn review_comments_skip_files_that_differ_at_the_head_from_the_checkout() {
         "app/Dockerfile",
         &format!("# moved down\n{BAD}"),
     );
-    let r = Action::new(dir.path())
-        .input("compare", "false")
-        .input("comment", "false")
-        .input("review", "true")
+    let r = Action::reviewing(dir.path(), &github)
         .env("GITHUB_SHA", "3333333333333333333333333333333333333333")
-        .on_pull_request(&github)
         .run();
     assert_eq!(r.code, 1, "{}", r.all());
     assert!(
@@ -903,12 +903,8 @@ fn review_comments_skip_files_that_differ_at_the_head_from_the_checkout() {
 
     // The same text at the head: the comment is posted.
     github.add_file(REPO, HEAD_SHA, "app/Dockerfile", BAD);
-    let r = Action::new(dir.path())
-        .input("compare", "false")
-        .input("comment", "false")
-        .input("review", "true")
+    let r = Action::reviewing(dir.path(), &github)
         .env("GITHUB_SHA", "3333333333333333333333333333333333333333")
-        .on_pull_request(&github)
         .run();
     assert!(r.stdout.contains("review: 1 comment posted"), "{}", r.all());
 }
@@ -940,7 +936,7 @@ fn on_a_comment_the_pull_request_is_read_from_github_for_the_review_and_the_base
         PR,
         "app/Dockerfile",
         "modified",
-        Some("@@ -3,2 +3,2 @@\n \n-FROM cgr.dev/chainguard/python:3.13 AS final\n+FROM cgr.dev/chainguard/python:latest-dev AS final\n COPY --from=build /app /app"),
+        Some(FINAL_FROM_PATCH),
     );
     github.add_file(REPO, HEAD_SHA, "app/Dockerfile", BAD);
     github.add_file(

@@ -131,6 +131,22 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?}");
 }
 
+/// `minicheck check --compare --base-ref BASE --format FORMAT FILE` in `dir`.
+fn check_compare(dir: &Path, base_ref: &str, format: &str, file: &str) -> crate::common::Run {
+    minicheck(
+        dir,
+        &[
+            "check",
+            "--compare",
+            "--base-ref",
+            base_ref,
+            "--format",
+            format,
+            file,
+        ],
+    )
+}
+
 #[test]
 fn check_compare_against_the_twin_and_the_base_revision() {
     let (_server, _storage, dir, addr) = registry();
@@ -151,18 +167,7 @@ fn check_compare_against_the_twin_and_the_base_revision() {
         ),
     )
     .unwrap();
-    let r = minicheck(
-        path,
-        &[
-            "check",
-            "--compare",
-            "--base-ref",
-            "HEAD",
-            "--format",
-            "json",
-            "Dockerfile",
-        ],
-    );
+    let r = check_compare(path, "HEAD", "json", "Dockerfile");
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let v = json(&r.stdout);
     let c = &v["comparisons"][0];
@@ -176,18 +181,7 @@ fn check_compare_against_the_twin_and_the_base_revision() {
         c["base"]["delta"]["packages"],
         PROD_PACKAGES as i64 - NODE_PACKAGES as i64
     );
-    let md = minicheck(
-        path,
-        &[
-            "check",
-            "--compare",
-            "--base-ref",
-            "HEAD",
-            "--format",
-            "markdown",
-            "Dockerfile",
-        ],
-    );
+    let md = check_compare(path, "HEAD", "markdown", "Dockerfile");
     assert!(
         md.stdout.contains("### Image size and packages"),
         "{}",
@@ -204,18 +198,7 @@ fn check_compare_against_the_twin_and_the_base_revision() {
         format!("FROM {addr}/minimus/python:3.13.5\n"),
     )
     .unwrap();
-    let r = minicheck(
-        path,
-        &[
-            "check",
-            "--compare",
-            "--base-ref",
-            "HEAD",
-            "--format",
-            "json",
-            "new.Dockerfile",
-        ],
-    );
+    let r = check_compare(path, "HEAD", "json", "new.Dockerfile");
     let v = json(&r.stdout);
     assert!(
         v["comparisons"][0]["notes"][0]
@@ -228,18 +211,7 @@ fn check_compare_against_the_twin_and_the_base_revision() {
 
     // An absolute path is found at the base revision too.
     let absolute = path.join("Dockerfile").canonicalize().unwrap();
-    let r = minicheck(
-        path,
-        &[
-            "check",
-            "--compare",
-            "--base-ref",
-            "HEAD",
-            "--format",
-            "json",
-            absolute.to_str().unwrap(),
-        ],
-    );
+    let r = check_compare(path, "HEAD", "json", absolute.to_str().unwrap());
     let v = json(&r.stdout);
     assert_eq!(
         v["comparisons"][0]["base"]["from"]["ref"],
@@ -249,18 +221,7 @@ fn check_compare_against_the_twin_and_the_base_revision() {
     );
 
     // A revision git does not have (a shallow clone) is a note; the twin is still compared.
-    let r = minicheck(
-        path,
-        &[
-            "check",
-            "--compare",
-            "--base-ref",
-            "origin/nowhere",
-            "--format",
-            "json",
-            "Dockerfile",
-        ],
-    );
+    let r = check_compare(path, "origin/nowhere", "json", "Dockerfile");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = json(&r.stdout);
     let c = &v["comparisons"][0];
